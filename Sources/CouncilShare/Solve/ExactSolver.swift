@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// Solves a `Problem` exactly (MODEL.md §3) and returns a `Plan`.
+///
+/// **Formulation.** Set packing over whole groups (see `GroupMaster`): one
+/// binary column per valid member set with its best host and its exact
+/// saving, each council in at most one group per service. Every per-group
+/// rule (size, distance, parties, forbidden pairs, contiguity, minimum saving
+/// fraction, keep-together closure) is enforced when a column is made, and
+/// costs are evaluated on the exact curve, so there is no approximation error
+/// and the LP bound is tight (a fraction of a per cent on realistic cases).
+/// The columns are never all written down: `PriceAndBranch` generates them.
+///
+/// **Objectives.**
+/// - `max_saving`: the services share no constraint, so each is solved on
+///   its own and the plans are added up. A target is then only a check: if
+///   the largest saving is below it, the instance is infeasible and that
+///   saving is the largest reachable.
+/// - `min_groups` (lexicographic): with `S(k)` the largest saving using at
+///   most `k` groups, the answer is the smallest `k` with `S(k) >= target`
+///   and the plan attaining `S(k)`. The LP relaxation with a group-limit row
+///   gives `LP(k) >= S(k)`, so a binary search on `LP` gives the first `k`
+///   worth trying; then `S(k)` is solved exactly for `k, k+1, ...`, each
+///   warm-started from the last.
+public struct ExactSolver {
+    public let problem: Problem
+    public let options: SolveOptions
+    private let clock = Stopwatch()
+
+    public init(problem: Problem, options: SolveOptions = SolveOptions()) {
+        self.problem = problem
+        self.options = options
+    }
+
+    public func solve() -> Plan {
+        let build = Stopwatch()
+        let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
+        let engine = PriceAndBranch(problem: problem, options: options, clock: clock, enumerators: enumerators)
+        let buildSeconds = build.seconds
+        var plan: Plan
+        switch problem.objective {
+        case .maxSaving: plan = maxSaving(engine)
+        case .minGroups: plan = minGroups(engine)
+        }
+        plan.statistics.buildSeconds += buildSeconds
+        plan.statistics.seconds = clock.seconds
+        plan.normalise(problem: problem)
+        return plan
+    }
+
+    func meetsTarget(_ saving: Double) -> Bool {
+        guard let target = problem.targetSaving else { return true }
+        return saving >= target - 1e-9 * max(1, abs(target))
+    }
+
+    private func emptyPlan(_ status: Plan.Status) -> Plan {
+        Plan(instance: problem.name, status: status, objective: problem.objective, groups: [], totalSaving: 0,
+             bound: nil, targetSaving: problem.targetSaving)
+    }
+
+    // MARK: max_saving
+
+    /// The largest saving, service by service.
+    func largestSaving(_ engine: PriceAndBranch) -> (plan: Plan, pools: [[GroupColumn]]) {
+        var plan = emptyPlan(.optimal)
+        var bound: Double? = 0
+        var pools: [[GroupColumn]] = []
+        for service in problem.services.indices {
+            let label = "service \(problem.services[service].id)"
+            if problem.services[service].participants.count < 2 {
+                pools.append([])
+                continue
+            }
+            let seedWatch = Stopwatch()
+            let seed = GreedyPlan.plan(enumerator: engine.enumerators[service], shouldStop: engine.stopping)
+            let seedSeconds = seedWatch.seconds
+            engine.report(label + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
+            let master = GroupMaster(problem: problem, services: [service], groupLimit: nil)
+            var outcome = engine.solve(master, seed: seed, label: label)
+            outcome.statistics.pricingSeconds += seedSeconds
+            plan.statistics.absorb(outcome.statistics)
+            pools.append(master.columns)
+            switch outcome.status {
+            case .optimal: break
+            case .feasible: if plan.status == .optimal { plan.status = .feasible }
+            case .noSolution: if plan.status != .infeasible { plan.status = .noSolution }
+            case .infeasible: plan.status = .infeasible
+            }
+            plan.groups += outcome.groups
+            if let serviceBound = outcome.bound, let total = bound { bound = total + serviceBound } else { bound = nil }
+        }
+        plan.totalSaving = plan.groups.reduce(0) { $0 + $1.saving }
+        plan.bound = plan.status == .infeasible ? nil : bound
+        if plan.status == .optimal { plan.bound = plan.totalSaving }
+        return (plan, pools)
+    }
+
+    func maxSaving(_ engine: PriceAndBranch) -> Plan {
+        var (plan, _) = largestSaving(engine)
+        if plan.status == .infeasible || plan.status == .noSolution {
+            if plan.status == .infeasible { plan.groups = []; plan.bound = nil }
+            return plan
+        }
+        return applyTarget(to: plan)
+    }
+
+    /// A plan that falls short of the target: proven infeasible when even the
+    /// bound is short, otherwise no plan was found within the limits.
+    private func applyTarget(to plan: Plan) -> Plan {
+        guard !meetsTarget(plan.totalSaving) else { return plan }
+        var result = emptyPlan(.noSolution)
+        result.statistics = plan.statistics
+        result.maxReachableSaving = plan.totalSaving
+        result.maxReachableIsProven = plan.status == .optimal
+        if plan.status == .optimal || (plan.bound.map { !meetsTarget($0) } ?? false) {
+            result.status = .infeasible
+        } else {
+            result.bound = plan.bound
+        }
+        return result
+    }
+
+    // MARK: min_groups
+
+    func minGroups(_ engine: PriceAndBranch) -> Plan {
+        let (largest, pools) = largestSaving(engine)
+        guard largest.status == .optimal || largest.status == .feasible else { return largest }
+        if !meetsTarget(largest.totalSaving) { return applyTarget(to: largest) }
+        var statistics = largest.statistics
+
+        // The best plan known that meets the target, and the proven lower bound on its group count.
+        var best = largest
+        var lowerBound = 0
+        let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
+        let upper = largest.groupCount
+        let master = GroupMaster(problem: problem, services: services, groupLimit: upper)
+        master.add(pools.flatMap { $0 })
+
+        func finish(_ plan: Plan, status: Plan.Status) -> Plan {
+            var result = plan
+            result.status = status
+            result.objective = .minGroups
+            result.groupsLowerBound = status == .optimal ? plan.groupCount : lowerBound
+            result.statistics = statistics
+            if status == .optimal { result.bound = plan.totalSaving }
+            return result
+        }
+
+        // Binary search on the LP bound: LP(k) < target proves k groups are too few.
+        var low = 0, high = upper
+        while low < high {
+            if engine.stopping() { return finish(best, status: .feasible) }
+            let middle = (low + high) / 2
+            master.setGroupLimit(middle)
+            var stats = SolveStatistics()
+            let relaxation = engine.generateColumns(master, stats: &stats, label: "at most \(middle) groups (LP)")
+            statistics.absorb(stats)
+            let tooFew: Bool
+            if relaxation.lp.termination == .infeasible {
+                tooFew = true
+            } else if relaxation.converged, let bound = relaxation.bound {
+                tooFew = !meetsTarget(bound)
+            } else {
+                return finish(best, status: .feasible)
+            }
+            if tooFew { low = middle + 1 } else { high = middle }
+        }
+        lowerBound = low
+        engine.report("fewest groups: at least \(low) by the LP", nil, nil)
+
+        var previous: [GroupColumn] = []
+        for limit in low...upper {
+            if limit == upper { return finish(best, status: largest.status == .optimal ? .optimal : .feasible) }
+            if engine.stopping() { return finish(best, status: .feasible) }
+            master.setGroupLimit(limit)
+            let outcome = engine.solve(master, seed: previous, label: "at most \(limit) groups")
+            var stats = outcome.statistics
+            stats.columns = 0
+            statistics.absorb(stats)
+            statistics.columns = master.columns.count
+            switch outcome.status {
+            case .optimal where meetsTarget(outcome.saving):
+                var plan = best
+                plan.groups = outcome.groups
+                plan.totalSaving = outcome.saving
+                return finish(plan, status: .optimal)
+            case .optimal, .infeasible:
+                lowerBound = limit + 1
+                previous = outcome.groups
+            case .feasible:
+                if meetsTarget(outcome.saving) {
+                    var plan = best
+                    plan.groups = outcome.groups
+                    plan.totalSaving = outcome.saving
+                    plan.bound = outcome.bound
+                    best = plan
+                    return finish(best, status: .feasible)
+                }
+                if let bound = outcome.bound, !meetsTarget(bound) {
+                    lowerBound = limit + 1
+                    previous = outcome.groups
+                } else {
+                    return finish(best, status: .feasible)
+                }
+            case .noSolution:
+                return finish(best, status: .feasible)
+            }
+        }
+        return finish(best, status: .feasible)
+    }
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// Lists the valid groups of one service whose priced value exceeds a
+/// threshold, by depth-first search from each possible host with a bound.
+///
+/// For a host `h` with candidate members `N(h)` (participants within the
+/// distance limit of `h` and compatible with it), a group is `{h} ∪ T`,
+/// `T ⊆ N(h)` pairwise compatible, `|T| <= max_members - 1`. With prices
+/// `(α, π, β)` its value is
+///
+///     value(T) = base + Σ_{j∈T} w_j − α·C(v_h + Σ_{j∈T} v_j)
+///     base     = α·spend_h − π_h − β
+///     w_j      = α·(spend_j − c_d·d(j,h) − setup) − π_j
+///
+/// **Bound.** `C` is concave and non-decreasing. Let `U = v_h +` the
+/// `max_members − 1` largest candidate volumes; no group from `h` pools more.
+/// Adding `j` at any pooled volume `≤ U − v_j` costs at least
+/// `m_j = C(U) − C(U − v_j)`, so for any extension `R` of `T`
+///
+///     value(T ∪ R) ≤ value(T) + Σ_{j∈R} (w_j − α·m_j),
+///
+/// and the search stops descending when `value(T)` plus the best
+/// `max_members − 1 − |T|` positive terms among compatible remaining
+/// candidates cannot exceed the threshold. Candidates are ordered by
+/// `w_j − α·m_j`, descending, so that bound is cheap and tight early.
+///
+/// **Each group once, with its best host.** A member set is reported only
+/// from the host that serves it best (largest saving, ties to the lowest
+/// index; see `Problem.bestHost`); its value from that host is the largest,
+/// so no pruning elsewhere can lose it.
+///
+/// **Per-group rules checked at the leaves:** keep-together closure (a group
+/// holding one council of a pair holds both), contiguity, the minimum saving
+/// fraction, and dominance: a group with no positive saving is never worth
+/// signing (dropping it keeps every rule and loses nothing) unless it holds a
+/// council that `keep_together` obliges to share.
+public final class GroupEnumerator {
+    public let problem: Problem
+    public let service: Int
+    /// Candidate members per host (council index), ascending; empty for non-participants.
+    private var candidates: [[Int]]
+    private var partners: [[Int]]
+    private var mustShare: [Bool]
+
+    public init(problem: Problem, service: Int) {
+        self.problem = problem
+        self.service = service
+        let spec = problem.services[service]
+        let n = problem.councilCount
+        candidates = [[Int]](repeating: [], count: n)
+        for host in spec.participants {
+            candidates[host] = spec.participants.filter { member in
+                member != host && problem.distance(member, host) <= spec.maxDistanceKm
+                    && !problem.conflict(service: service, member, host)
+            }
+        }
+        partners = [[Int]](repeating: [], count: n)
+        mustShare = [Bool](repeating: false, count: n)
+        for (a, b) in spec.keepTogether {
+            partners[a].append(b)
+            partners[b].append(a)
+            mustShare[a] = true
+            mustShare[b] = true
+        }
+    }
+
+    /// The number of candidate members of each host, for statistics.
+    public var candidateCounts: [Int] { problem.services[service].participants.map { candidates[$0].count } }
+
+    /// Visits every valid group with `value > threshold` (each member set once,
+    /// with its best host). With `perHostLimit`, keeps only that many best
+    /// groups per host, raising the threshold as it goes (pricing mode).
+    /// `excluded` councils are never used. Returns false if `shouldStop` ended it early.
+    @discardableResult
+    public func enumerate(
+        prices: GroupPrices, threshold: Double, perHostLimit: Int? = nil,
+        excluded: [Bool]? = nil, shouldStop: () -> Bool = { false },
+        visit: (GroupColumn, Double) -> Void
+    ) -> Bool {
+        let spec = problem.services[service]
+        let alpha = prices.savingWeight
+        var found: [(GroupColumn, Double)] = []
+        for host in spec.participants {
+            if excluded?[host] == true { continue }
+            if shouldStop() { return false }
+            found.removeAll(keepingCapacity: true)
+            search(host: host, prices: prices, alpha: alpha, threshold: threshold,
+                   limit: perHostLimit, excluded: excluded) { column, value in
+                found.append((column, value))
+            }
+            for (column, value) in found { visit(column, value) }
+        }
+        return true
+    }
+
+    private func search(
+        host: Int, prices: GroupPrices, alpha: Double, threshold: Double, limit: Int?,
+        excluded: [Bool]?, emit: (GroupColumn, Double) -> Void
+    ) {
+        let spec = problem.services[service]
+        let curve = spec.curve
+        var pool = candidates[host]
+        if let excluded { pool.removeAll { excluded[$0] } }
+        let slots = spec.maxMembers - 1
+        if pool.isEmpty || slots < 1 { return }
+
+        // U: the largest pooled volume any group from this host can reach.
+        let volumes = pool.map { spec.volume[$0] }.sorted(by: >)
+        let upper = spec.volume[host] + volumes.prefix(slots).reduce(0, +)
+        let costAtUpper = curve.cost(upper)
+        var weight: [Double] = [], optimistic: [Double] = []
+        for member in pool {
+            let edge = spec.distanceCostPerKm * problem.distance(member, host) + spec.setupCostPerYear
+            let w = alpha * (spec.spend[member] - edge) - prices.councilPrice[member]
+            let marginal = alpha * (costAtUpper - curve.cost(max(0, upper - spec.volume[member])))
+            weight.append(w)
+            optimistic.append(w - marginal)
+        }
+        let order = pool.indices.sorted {
+            optimistic[$0] != optimistic[$1] ? optimistic[$0] > optimistic[$1] : pool[$0] < pool[$1]
+        }
+        let members = order.map { pool[$0] }
+        let w = order.map { weight[$0] }
+        let wPlus = order.map { optimistic[$0] }
+        let count = members.count
+        var conflicts = [Bool](repeating: false, count: count * count)
+        for p in 0..<count {
+            for q in (p + 1)..<max(p + 1, count) where problem.conflict(service: service, members[p], members[q]) {
+                conflicts[p * count + q] = true
+                conflicts[q * count + p] = true
+            }
+        }
+
+        let base = alpha * spec.spend[host] - prices.councilPrice[host] - prices.groupPrice
+        let hostVolume = spec.volume[host]
+        var threshold = threshold
+        var best: [Double] = []  // values of kept groups, ascending, in limited mode
+        var chosen: [Int] = []   // positions
+        chosen.reserveCapacity(slots)
+
+        func compatible(_ q: Int) -> Bool {
+            for p in chosen where conflicts[p * count + q] { return false }
+            return true
+        }
+
+        func visit(start: Int, sumWeight: Double, volume: Double) {
+            let current = base + sumWeight - alpha * curve.cost(volume)
+            if !chosen.isEmpty && current > threshold {
+                consider(value: current)
+            }
+            let room = slots - chosen.count
+            if room == 0 { return }
+            // Bound: best `room` positive optimistic terms among compatible remaining candidates.
+            var bound = current, taken = 0
+            var q = start
+            while q < count && taken < room {
+                if wPlus[q] <= 0 { break }
+                if compatible(q) { bound += wPlus[q]; taken += 1 }
+                q += 1
+            }
+            if bound <= threshold { return }
+            for q in start..<count {
+                if current + Double(room) * max(0, wPlus[q]) <= threshold { break }
+                if !compatible(q) { continue }
+                chosen.append(q)
+                visit(start: q + 1, sumWeight: sumWeight + w[q], volume: volume + spec.volume[members[q]])
+                chosen.removeLast()
+            }
+        }
+
+        func consider(value: Double) {
+            var group = chosen.map { members[$0] }
+            group.append(host)
+            group.sort()
+            for member in group where mustShare[member] {
+                for partner in partners[member] where !group.contains(partner) { return }
+            }
+            guard let best = problem.bestHost(service: service, members: group), best.host == host else { return }
+            let spend = problem.groupSpend(service: service, members: group)
+            if !problem.meetsMinimumSaving(saving: best.saving, spend: spend) { return }
+            if best.saving <= 0 && !group.contains(where: { mustShare[$0] }) { return }
+            if spec.contiguous && !problem.isConnected(group) { return }
+            record(GroupColumn(service: service, members: group, host: host, saving: best.saving), value)
+        }
+
+        func record(_ column: GroupColumn, _ value: Double) {
+            guard let limit else { emit(column, value); return }
+            pending.append((column, value))
+            let index = best.firstIndex { $0 > value } ?? best.count
+            best.insert(value, at: index)
+            if best.count > limit { best.removeFirst() }
+            if best.count == limit { threshold = max(threshold, best[0]) }
+        }
+
+        var pending: [(GroupColumn, Double)] = []
+        visit(start: 0, sumWeight: 0, volume: hostVolume)
+        if let limit {
+            // Keep the `limit` best, in a deterministic order.
+            let kept = pending.enumerated().sorted {
+                $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset
+            }.prefix(limit)
+            for item in kept { emit(item.element.0, item.element.1) }
+        }
+    }
+}
+
+extension Problem {
+    /// MODEL.md §2: each group's saving is at least `min_group_saving_fraction`
+    /// of its members' spend (with a 1e-9 relative tolerance for rounding).
+    public func meetsMinimumSaving(saving: Double, spend: Double) -> Bool {
+        saving >= minGroupSavingFraction * spend - 1e-9 * max(1, abs(spend))
+    }
+}
+
+extension GroupEnumerator {
+    /// The single most valuable valid group hosted by `host` (value above
+    /// `threshold`), avoiding `excluded` councils; nil if there is none.
+    public func bestGroup(host: Int, prices: GroupPrices, threshold: Double, excluded: [Bool]?) -> (GroupColumn, Double)? {
+        var result: (GroupColumn, Double)?
+        search(host: host, prices: prices, alpha: prices.savingWeight, threshold: threshold, limit: 1,
+               excluded: excluded) { column, value in
+            if result == nil || value > result!.1 { result = (column, value) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import GLPKBackend
+import LinearModel
+
+/// The set-partitioning master over a pool of group columns.
+///
+///     maximise   Σ_g saving_g · x_g                         (0)
+///     subject to Σ_{g ∋ i, g of s} x_g ≤ 1   for each participant i of s   (1) onceEach
+///                Σ_{g ∋ i, g of s} x_g = 1   when keep_together binds i  (1')
+///                Σ_g x_g ≤ k                 (optional)                    (2) groupLimit
+///                x_g ∈ {0, 1}
+///
+/// Rows (1') get an artificial column each, used only in phase 1 (find a
+/// feasible LP point: maximise −Σ artificials) and fixed at 0 afterwards.
+/// Columns are added as pricing finds them; each member set enters once.
+final class GroupMaster {
+    let problem: Problem
+    let services: [Int]
+    private(set) var model: LinearModel
+    private let solver: GLPKSolver
+    /// Row of (service, council), or nil.
+    private var rowOf: [[Int?]]
+    private(set) var groupLimitRow: ConstraintID?
+    private(set) var artificials: [VariableID] = []
+    private(set) var columns: [GroupColumn] = []
+    private var known: Set<GroupColumn> = []
+    private var firstGroupVariable: Int { artificials.count }
+    private(set) var phase: Phase = .optimise
+
+    enum Phase { case feasibility, optimise }
+
+    init(problem: Problem, services: [Int], groupLimit: Int?) {
+        self.problem = problem
+        self.services = services
+        var model = LinearModel(name: problem.name, sense: .maximize)
+        rowOf = [[Int?]](repeating: [Int?](repeating: nil, count: problem.councilCount), count: problem.services.count)
+        var mustShareRows: [ConstraintID] = []
+        for service in services {
+            let spec = problem.services[service]
+            var bound = Set<Int>()
+            for (a, b) in spec.keepTogether { bound.insert(a); bound.insert(b) }
+            for council in spec.participants {
+                let mustShare = bound.contains(council)
+                let row = model.addConstraint(
+                    name: "onceEach_\(spec.id)_\(problem.councils[council].id)",
+                    lower: mustShare ? 1 : -.infinity, upper: 1)
+                rowOf[service][council] = row.index
+                if mustShare { mustShareRows.append(row) }
+            }
+        }
+        if let groupLimit {
+            groupLimitRow = model.addConstraint(name: "groupLimit", upper: Double(groupLimit))
+        }
+        for row in mustShareRows {
+            artificials.append(model.addVariable(
+                name: "artificial_\(model.constraints[row.index].name)", lower: 0, upper: 0,
+                objective: 0, column: [.init(row: row, coefficient: 1)]))
+        }
+        self.model = model
+        solver = GLPKSolver(model: model)
+    }
+
+    var needsFeasibilityPhase: Bool { !artificials.isEmpty }
+
+    /// Switches between phase 1 (artificials free, objective −Σ artificials)
+    /// and phase 2 (artificials fixed at 0, objective the savings).
+    func setPhase(_ newPhase: Phase) {
+        phase = newPhase
+        for variable in artificials {
+            model.setBounds(of: variable, lower: 0, upper: newPhase == .feasibility ? 1 : 0)
+            model.setObjective(of: variable, to: newPhase == .feasibility ? -1 : 0)
+        }
+        for (offset, column) in columns.enumerated() {
+            model.setObjective(
+                of: VariableID(index: firstGroupVariable + offset),
+                to: newPhase == .feasibility ? 0 : column.saving)
+        }
+        solver.synchronize(with: model)
+    }
+
+    func setGroupLimit(_ limit: Int) {
+        guard let row = groupLimitRow else { preconditionFailure("master has no group limit row") }
+        model.setBounds(of: row, lower: -.infinity, upper: Double(limit))
+        solver.synchronize(with: model)
+    }
+
+    /// Adds the columns not already present; returns how many were new.
+    @discardableResult
+    func add(_ newColumns: [GroupColumn]) -> Int {
+        var added = 0
+        for column in newColumns where services.contains(column.service) && known.insert(column).inserted {
+            var entries: [LinearModel.Entry] = column.members.map {
+                .init(row: ConstraintID(index: rowOf[column.service][$0]!), coefficient: 1)
+            }
+            if let groupLimitRow { entries.append(.init(row: groupLimitRow, coefficient: 1)) }
+            let spec = problem.services[column.service]
+            let name = "join_\(spec.id)_" + column.members.map { problem.councils[$0].id }.joined(separator: "_")
+                + "_host_\(problem.councils[column.host].id)"
+            model.addVariable(
+                name: name, lower: 0, upper: 1, isInteger: true,
+                objective: phase == .feasibility ? 0 : column.saving, column: entries)
+            columns.append(column)
+            added += 1
+        }
+        if added > 0 { solver.synchronize(with: model) }
+        return added
+    }
+
+    func solveRelaxation(timeLimit: Double?) -> LPResult { solver.solveRelaxation(timeLimit: timeLimit) }
+
+    /// Prices for one service from an LP's duals.
+    func prices(for service: Int, lp: LPResult) -> GroupPrices {
+        var councilPrice = [Double](repeating: 0, count: problem.councilCount)
+        for council in problem.services[service].participants {
+            if let row = rowOf[service][council] { councilPrice[council] = lp.duals[row] }
+        }
+        return GroupPrices(
+            savingWeight: phase == .feasibility ? 0 : 1, councilPrice: councilPrice,
+            groupPrice: groupLimitRow.map { lp.duals[$0.index] } ?? 0)
+    }
+
+    /// A full assignment that selects exactly `chosen` (indices into `columns`).
+    func assignment(selecting chosen: [Int]) -> [Double] {
+        var values = [Double](repeating: 0, count: model.variables.count)
+        for index in chosen { values[firstGroupVariable + index] = 1 }
+        return values
+    }
+
+    /// Index into `columns` of each known member set, for warm starts.
+    func indices(of selected: [GroupColumn]) -> [Int]? {
+        var lookup: [GroupColumn: Int] = [:]
+        for (index, column) in columns.enumerated() { lookup[column] = index }
+        var result: [Int] = []
+        for column in selected {
+            guard let index = lookup[column] else { return nil }
+            result.append(index)
+        }
+        return result
+    }
+
+    func solveMIP(_ parameters: MIPParameters) -> (MIPResult, [Int]) {
+        let result = solver.solve(parameters)
+        var chosen: [Int] = []
+        if let solution = result.solution {
+            for offset in columns.indices where solution[firstGroupVariable + offset] > 0.5 { chosen.append(offset) }
+        }
+        return (result, chosen)
+    }
+
+    func violation(of values: [Double]) -> String? { model.violation(of: values) }
+
+    func write(_ format: GLPKSolver.FileFormat, to path: String) -> Bool { solver.write(format, to: path) }
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// How long and how exactly to search, and whom to tell how it goes.
+public struct SolveOptions: Sendable {
+    /// Wall-clock limit for the whole solve, in seconds (nil: none).
+    public var timeLimit: Double?
+    /// Relative gap at which a plan counts as optimal (MODEL.md §3: 1e-6).
+    public var relativeGap: Double = 1e-6
+    /// The largest number of columns the exact step may enumerate before it
+    /// gives up proving optimality (the plan is then reported feasible, with its gap).
+    public var columnCap: Int = 4_000_000
+    /// Polled often; true stops the search and keeps the best plan found.
+    public var shouldStop: @Sendable () -> Bool = { false }
+    /// Progress reports (stage, best saving, bound).
+    public var progress: (@Sendable (SolveProgress) -> Void)?
+
+    public init() {}
+}
+
+public struct SolveProgress: Sendable {
+    public var stage: String
+    public var elapsed: Double
+    public var incumbent: Double?
+    public var bound: Double?
+}
+
+/// What the search did, for the table and the benchmark (not part of the
+/// plan JSON, which must be identical from run to run).
+public struct SolveStatistics: Sendable {
+    public var seconds: Double = 0
+    public var buildSeconds: Double = 0
+    public var lpSeconds: Double = 0
+    public var mipSeconds: Double = 0
+    public var pricingSeconds: Double = 0
+    public var columns: Int = 0
+    public var enumeratedColumns: Int = 0
+    public var pricingRounds: Int = 0
+    public var mipNodes: Int = 0
+    public init() {}
+
+    mutating func absorb(_ other: SolveStatistics) {
+        buildSeconds += other.buildSeconds
+        lpSeconds += other.lpSeconds
+        mipSeconds += other.mipSeconds
+        pricingSeconds += other.pricingSeconds
+        columns += other.columns
+        enumeratedColumns += other.enumeratedColumns
+        pricingRounds += other.pricingRounds
+        mipNodes += other.mipNodes
+    }
+}
+
+/// A monotonic stopwatch.
+struct Stopwatch {
+    let start = ContinuousClock.now
+    var seconds: Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}

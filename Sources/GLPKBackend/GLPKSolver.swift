@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import CGLPK
+import LinearModel
+
+/// A `LinearModel` loaded into one GLPK problem object.
+///
+/// Ownership: the solver creates the `glp_prob` and `deinit` deletes it. GLPK
+/// objects are bound to the thread that made them (Debian's build is
+/// thread-local), so create, solve and drop a solver inside one synchronous
+/// call on one thread; the type is deliberately not `Sendable`.
+///
+/// GLPK calls `abort()` on misuse, so everything handed to it is checked here
+/// first: finite numbers, row indices in range, no duplicate entries in a
+/// column, names of at most 255 bytes made of characters the LP format
+/// accepts, integer bounds rounded inwards, and a warm start checked against
+/// the model before it is offered (GLPK accepts infeasible ones unchecked).
+public final class GLPKSolver {
+    private let problem: OpaquePointer
+    /// The model as it stands inside GLPK.
+    public private(set) var model: LinearModel
+    private var lpIsCurrent = false
+
+    public init(model: LinearModel) {
+        glp_term_out(GLP_OFF)
+        problem = glp_create_prob()
+        self.model = LinearModel(name: model.name, sense: model.sense)
+        glp_set_prob_name(problem, GLPKNames.sanitized(model.name, fallback: "model"))
+        glp_set_obj_dir(problem, model.sense == .maximize ? GLP_MAX : GLP_MIN)
+        synchronize(with: model)
+    }
+
+    deinit { glp_delete_prob(problem) }
+
+    /// Brings the GLPK object in line with `newModel`, which must extend the
+    /// loaded model: rows and columns are only ever appended; bounds and
+    /// objective coefficients of existing ones may change.
+    public func synchronize(with newModel: LinearModel) {
+        precondition(newModel.constraints.count >= model.constraints.count)
+        precondition(newModel.variables.count >= model.variables.count)
+        precondition(newModel.sense == model.sense)
+        if newModel.objectiveConstant != model.objectiveConstant {
+            precondition(newModel.objectiveConstant.isFinite)
+            glp_set_obj_coef(problem, 0, newModel.objectiveConstant)
+        }
+        // Changed rows and columns.
+        for index in model.constraints.indices
+        where model.constraints[index] != newModel.constraints[index] {
+            setRowBounds(Int32(index + 1), newModel.constraints[index])
+        }
+        for index in model.variables.indices {
+            let old = model.variables[index], new = newModel.variables[index]
+            precondition(old.column == new.column, "columns cannot be edited in place")
+            if old.lower != new.lower || old.upper != new.upper || old.isInteger != new.isInteger {
+                setColumnBounds(Int32(index + 1), new)
+            }
+            if old.objective != new.objective {
+                glp_set_obj_coef(problem, Int32(index + 1), new.objective)
+            }
+        }
+        // New rows.
+        let firstNewRow = model.constraints.count
+        if newModel.constraints.count > firstNewRow {
+            let added = newModel.constraints.count - firstNewRow
+            let first = glp_add_rows(problem, Int32(added))
+            for offset in 0..<added {
+                let row = newModel.constraints[firstNewRow + offset]
+                let index = first + Int32(offset)
+                glp_set_row_name(problem, index, GLPKNames.sanitized(row.name, fallback: "r\(index)"))
+                setRowBounds(index, row)
+            }
+        }
+        // New columns.
+        let firstNewColumn = model.variables.count
+        if newModel.variables.count > firstNewColumn {
+            let added = newModel.variables.count - firstNewColumn
+            let first = glp_add_cols(problem, Int32(added))
+            var indices: [Int32] = [0]
+            var values: [Double] = [0]
+            for offset in 0..<added {
+                let variable = newModel.variables[firstNewColumn + offset]
+                let index = first + Int32(offset)
+                glp_set_col_name(
+                    problem, index, GLPKNames.sanitized(variable.name, fallback: "x\(index)"))
+                setColumnBounds(index, variable)
+                glp_set_obj_coef(problem, index, variable.objective)
+                indices.removeSubrange(1...)
+                values.removeSubrange(1...)
+                var seen = Set<Int>()
+                for entry in variable.column {
+                    precondition(
+                        entry.row.index >= 0 && entry.row.index < newModel.constraints.count,
+                        "row index out of range in \(variable.name)")
+                    precondition(seen.insert(entry.row.index).inserted, "duplicate row in \(variable.name)")
+                    precondition(entry.coefficient.isFinite, "non-finite coefficient in \(variable.name)")
+                    indices.append(Int32(entry.row.index + 1))
+                    values.append(entry.coefficient)
+                }
+                glp_set_mat_col(problem, index, Int32(indices.count - 1), indices, values)
+            }
+        }
+        model = newModel
+        lpIsCurrent = false
+    }
+
+    private func setRowBounds(_ index: Int32, _ row: LinearModel.Constraint) {
+        let (kind, lower, upper) = GLPKSolver.boundType(row.lower, row.upper)
+        glp_set_row_bnds(problem, index, kind, lower, upper)
+    }
+
+    private func setColumnBounds(_ index: Int32, _ variable: LinearModel.Variable) {
+        var lower = variable.lower, upper = variable.upper
+        if variable.isInteger {
+            // A fractional bound on an integer column makes glp_intopt fail.
+            lower = lower.isFinite ? lower.rounded(.up) : lower
+            upper = upper.isFinite ? upper.rounded(.down) : upper
+            precondition(lower <= upper, "integer column \(variable.name) has empty bounds")
+        }
+        glp_set_col_kind(problem, index, variable.isInteger ? GLP_IV : GLP_CV)
+        let (kind, low, high) = GLPKSolver.boundType(lower, upper)
+        glp_set_col_bnds(problem, index, kind, low, high)
+    }
+
+    static func boundType(_ lower: Double, _ upper: Double) -> (Int32, Double, Double) {
+        precondition(!lower.isNaN && !upper.isNaN && lower <= upper)
+        switch (lower.isFinite, upper.isFinite) {
+        case (false, false): return (GLP_FR, 0, 0)
+        case (true, false): return (GLP_LO, lower, 0)
+        case (false, true): return (GLP_UP, 0, upper)
+        case (true, true): return lower == upper ? (GLP_FX, lower, upper) : (GLP_DB, lower, upper)
+        }
+    }
+
+    // MARK: LP
+
+    /// Solves the LP relaxation with the primal simplex, starting from the
+    /// last basis (a warm start after columns were added).
+    public func solveRelaxation(timeLimit: Double? = nil) -> LPResult {
+        let start = ContinuousClock.now
+        var parameters = glp_smcp()
+        glp_init_smcp(&parameters)
+        parameters.msg_lev = GLP_MSG_OFF
+        parameters.presolve = GLP_OFF
+        if let timeLimit { parameters.tm_lim = GLPKSolver.milliseconds(timeLimit) }
+        var code = glp_simplex(problem, &parameters)
+        if code == GLP_EFAIL || code == GLP_ESING || code == GLP_ECOND || code == GLP_EBADB {
+            // A singular or ill-conditioned basis: restart from an advanced basis once.
+            glp_adv_basis(problem, 0)
+            if let timeLimit {
+                let spent = GLPKSolver.seconds(since: start)
+                parameters.tm_lim = GLPKSolver.milliseconds(max(0.001, timeLimit - spent))
+            }
+            code = glp_simplex(problem, &parameters)
+        }
+        let termination: Termination
+        switch code {
+        case 0:
+            switch glp_get_status(problem) {
+            case GLP_OPT: termination = .optimal
+            case GLP_NOFEAS: termination = .infeasible
+            case GLP_UNBND: termination = .unbounded
+            default: termination = .failed
+            }
+        case GLP_ETMLIM, GLP_EITLIM: termination = .timeLimit
+        default: termination = .failed
+        }
+        lpIsCurrent = termination == .optimal
+        let columns = model.variables.count, rows = model.constraints.count
+        var primal = [Double](repeating: 0, count: columns)
+        var duals = [Double](repeating: 0, count: rows)
+        if termination == .optimal {
+            for j in 0..<columns { primal[j] = glp_get_col_prim(problem, Int32(j + 1)) }
+            for i in 0..<rows { duals[i] = glp_get_row_dual(problem, Int32(i + 1)) }
+        }
+        return LPResult(
+            termination: termination,
+            objective: termination == .optimal ? glp_get_obj_val(problem) : .nan,
+            primal: primal, duals: duals)
+    }
+
+    // MARK: MIP
+
+    /// Solves the model with GLPK's branch-and-cut (presolve off, so that a
+    /// warm start keeps its column numbering). The warm start, if any, is
+    /// checked against the model first and offered to GLPK only if feasible.
+    public func solve(_ parameters: MIPParameters) -> MIPResult {
+        let start = ContinuousClock.now
+        if !lpIsCurrent {
+            let lp = solveRelaxation(timeLimit: parameters.timeLimit)
+            switch lp.termination {
+            case .optimal: break
+            case .infeasible:
+                return MIPResult(termination: .infeasible, solution: nil, objective: nil,
+                                 bound: nil, nodes: 0, seconds: GLPKSolver.seconds(since: start))
+            default:
+                return MIPResult(termination: lp.termination, solution: nil, objective: nil,
+                                 bound: nil, nodes: 0, seconds: GLPKSolver.seconds(since: start))
+            }
+        }
+        let context = CallbackContext(parameters: parameters, sense: model.sense)
+        if let warm = parameters.warmStart, model.violation(of: warm) == nil {
+            context.warmStart = [0] + warm.map { $0.rounded() == $0 ? $0 : $0.rounded() }
+            context.warmObjective = model.objectiveValue(of: warm)
+        }
+        var control = glp_iocp()
+        glp_init_iocp(&control)
+        control.msg_lev = GLP_MSG_OFF
+        control.presolve = GLP_OFF
+        control.mip_gap = max(0, parameters.relativeGap)
+        control.clq_cuts = GLP_ON
+        if let limit = parameters.timeLimit {
+            control.tm_lim = GLPKSolver.milliseconds(max(0.001, limit - GLPKSolver.seconds(since: start)))
+        }
+        control.br_tech = GLP_BR_DTH
+        control.bt_tech = GLP_BT_BLB
+        let unmanaged = Unmanaged.passRetained(context)
+        defer { unmanaged.release() }
+        control.cb_info = unmanaged.toOpaque()
+        control.cb_func = { tree, info in
+            guard let tree, let info else { return }
+            let context = Unmanaged<CallbackContext>.fromOpaque(info).takeUnretainedValue()
+            context.handle(tree)
+        }
+        let code = glp_intopt(problem, &control)
+        let seconds = GLPKSolver.seconds(since: start)
+        let status = glp_mip_status(problem)
+        let hasIncumbent = status == GLP_OPT || status == GLP_FEAS
+        var solution: [Double]?
+        var objective: Double?
+        if hasIncumbent {
+            var values = [Double](repeating: 0, count: model.variables.count)
+            for j in values.indices { values[j] = glp_mip_col_val(problem, Int32(j + 1)) }
+            solution = values
+            objective = glp_mip_obj_val(problem)
+        }
+        let termination: Termination
+        var bound = context.bestBound
+        switch code {
+        case 0:
+            switch status {
+            case GLP_OPT: termination = .optimal; bound = objective
+            case GLP_NOFEAS: termination = .infeasible; bound = nil
+            default: termination = .failed
+            }
+        case GLP_EMIPGAP: termination = .optimal
+        case GLP_ENOPFS: termination = .infeasible; bound = nil
+        case GLP_ETMLIM: termination = .timeLimit
+        case GLP_ESTOP: termination = .interrupted
+        default: termination = .failed
+        }
+        if let value = objective, let current = bound {
+            // The bound can never be worse than the incumbent itself.
+            bound = model.sense == .maximize ? max(current, value) : min(current, value)
+        }
+        return MIPResult(
+            termination: termination, solution: solution, objective: objective, bound: bound,
+            nodes: context.nodes, seconds: seconds)
+    }
+
+    // MARK: Files
+
+    public enum FileFormat { case cplexLP, freeMPS }
+
+    /// Writes the model; returns false when GLPK could not write the file.
+    public func write(_ format: FileFormat, to path: String) -> Bool {
+        switch format {
+        case .cplexLP: return glp_write_lp(problem, nil, path) == 0
+        case .freeMPS: return glp_write_mps(problem, GLP_MPS_FILE, nil, path) == 0
+        }
+    }
+
+    // MARK: Helpers
+
+    static func milliseconds(_ seconds: Double) -> Int32 {
+        let value = (seconds * 1000).rounded(.up)
+        if !(value >= 1) { return 1 }
+        return value >= Double(Int32.max) ? Int32.max : Int32(value)
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}
+
+/// State shared with GLPK's branch-and-cut callback.
+private final class CallbackContext {
+    let parameters: MIPParameters
+    let sense: LinearModel.Sense
+    var warmStart: [Double]?
+    var warmObjective: Double?
+    var injected = false
+    var bestBound: Double?
+    var nodes = 0
+    var lastReport = ContinuousClock.now
+
+    init(parameters: MIPParameters, sense: LinearModel.Sense) {
+        self.parameters = parameters
+        self.sense = sense
+    }
+
+    func handle(_ tree: OpaquePointer) {
+        let reason = glp_ios_reason(tree)
+        if reason == GLP_IHEUR, !injected, let warmStart {
+            injected = true
+            _ = glp_ios_heur_sol(tree, warmStart)
+        }
+        let best = glp_ios_best_node(tree)
+        if best != 0 { bestBound = glp_ios_node_bound(tree, best) }
+        var active: Int32 = 0, total: Int32 = 0, all: Int32 = 0
+        glp_ios_tree_size(tree, &active, &total, &all)
+        nodes = Int(all)
+        if parameters.shouldStop?() == true {
+            glp_ios_terminate(tree)
+            return
+        }
+        if let progress = parameters.progress, ContinuousClock.now - lastReport > .milliseconds(500) {
+            lastReport = ContinuousClock.now
+            let prob = glp_ios_get_prob(tree)
+            let status = glp_mip_status(prob)
+            let incumbent: Double? = (status == GLP_FEAS || status == GLP_OPT) ? glp_mip_obj_val(prob) : nil
+            progress(incumbent, bestBound)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// Why a solve stopped. The outcome of a solve is data, not an exception.
+public enum Termination: String, Sendable, Equatable {
+    /// Proven optimal within the requested relative gap.
+    case optimal
+    /// Proven to have no feasible solution.
+    case infeasible
+    /// The LP relaxation is unbounded.
+    case unbounded
+    /// The time limit stopped the search (an incumbent may exist).
+    case timeLimit
+    /// The caller asked the search to stop (Ctrl-C); an incumbent may exist.
+    case interrupted
+    /// The solver reported a failure it could not recover from.
+    case failed
+}
+
+/// The result of solving an LP relaxation.
+public struct LPResult: Sendable {
+    public var termination: Termination
+    public var objective: Double
+    public var primal: [Double]
+    /// Row duals in the backend's convention: reduced cost of column j is
+    /// `c_j - sum_i a_ij * dual_i`.
+    public var duals: [Double]
+    public init(termination: Termination, objective: Double, primal: [Double], duals: [Double]) {
+        self.termination = termination
+        self.objective = objective
+        self.primal = primal
+        self.duals = duals
+    }
+}
+
+/// The result of a mixed-integer solve.
+public struct MIPResult: Sendable {
+    public var termination: Termination
+    /// The incumbent, when one was found.
+    public var solution: [Double]?
+    public var objective: Double?
+    /// The best proven bound on the objective (nil when none is known).
+    public var bound: Double?
+    public var nodes: Int
+    public var seconds: Double
+    public init(
+        termination: Termination, solution: [Double]?, objective: Double?, bound: Double?,
+        nodes: Int, seconds: Double
+    ) {
+        self.termination = termination
+        self.solution = solution
+        self.objective = objective
+        self.bound = bound
+        self.nodes = nodes
+        self.seconds = seconds
+    }
+}
+
+/// Settings of a mixed-integer solve.
+public struct MIPParameters: Sendable {
+    /// Wall-clock limit in seconds (nil: none).
+    public var timeLimit: Double?
+    /// Relative gap at which the search may stop and call the incumbent optimal.
+    public var relativeGap: Double = 1e-6
+    /// A full assignment to offer as a first incumbent. The backend checks it
+    /// against the model and ignores it (returning a note) when it is not feasible.
+    public var warmStart: [Double]?
+    /// Polled during the search; returning true stops it.
+    public var shouldStop: (@Sendable () -> Bool)?
+    /// Called now and then with (incumbent objective, best bound).
+    public var progress: (@Sendable (Double?, Double?) -> Void)?
+    public init() {}
+}

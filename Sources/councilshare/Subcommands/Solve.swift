@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import ArgumentParser
+import CouncilShare
+import Foundation
+
+struct Solve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Find the best grouping of councils for each service.",
+        discussion: "Exit codes: 0 plan found, 2 invalid input, 3 proven infeasible, 4 no plan within the limits, 1 internal error.")
+
+    enum ObjectiveChoice: String, ExpressibleByArgument, CaseIterable {
+        case maxSaving = "max-saving", minGroups = "min-groups"
+    }
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @Argument(help: "The instance file (JSON).")
+    var instance: String
+
+    @Option(help: "max-saving or min-groups (overrides the instance).")
+    var objective: ObjectiveChoice?
+
+    @OptionGroup var target: TargetOptions
+
+    @Option(name: .customLong("time-limit"), help: "Stop after this many seconds and report the best plan with its gap.")
+    var timeLimit: Double?
+
+    @Option(help: "Relative gap at which a plan counts as optimal.")
+    var gap: Double = 1e-6
+
+    @Option(help: "Write the plan JSON (MODEL.md §5) to this file, atomically.")
+    var output: String?
+
+    @Option(help: "table or json on standard output.")
+    var format: Format = .table
+
+    @Flag(help: "Report progress on stderr even when it is not a terminal.")
+    var progress = false
+
+    func validate() throws {
+        if let limit = timeLimit, !(limit.isFinite && limit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if !(gap.isFinite && gap >= 0 && gap < 1) { throw ValidationError("--gap must be in [0, 1)") }
+    }
+
+    func run() throws {
+        var (_, problem) = try InstanceLoader.load(instance)
+        target.apply(to: &problem)
+        if let objective { problem.objective = objective == .maxSaving ? .maxSaving : .minGroups }
+        if problem.objective == .minGroups && problem.targetSaving == nil {
+            throw InputError(file: instance, record: "instance", field: "target",
+                             message: "min-groups needs a target (--target-saving or --target-fraction)")
+        }
+        Interrupt.install()
+        let printer = ProgressPrinter.make(forced: progress)
+        var options = SolveOptions()
+        options.timeLimit = timeLimit
+        options.relativeGap = gap
+        options.shouldStop = { Interrupt.wasRequested }
+        if let printer { options.progress = { printer.report($0) } }
+        let plan = ExactSolver(problem: problem, options: options).solve()
+        printer?.finish()
+        let json = JSONWriter.write(plan.jsonValue(problem: problem)) + "\n"
+        if let output { try InstanceLoader.writeAtomically(json, to: output) }
+        switch format {
+        case .json: print(json, terminator: "")
+        case .table: print(PlanTable.render(plan, problem: problem), terminator: "")
+        }
+        if Interrupt.wasRequested { printError("interrupted: the best plan found so far was reported (status \(plan.status.rawValue))") }
+        switch plan.status {
+        case .optimal, .feasible: return
+        case .infeasible:
+            var message = "infeasible: no plan meets every rule"
+            if let target = plan.targetSaving, let reachable = plan.maxReachableSaving {
+                message = "infeasible: the target is \(PlanTable.gbp(target)) but the largest reachable saving is \(PlanTable.gbp(reachable))"
+            }
+            printError(message)
+            throw ExitWith(code: Exit.infeasible)
+        case .noSolution:
+            printError("no plan found within the limits")
+            throw ExitWith(code: Exit.noPlan)
+        }
+    }
+}
