@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import CGLPK
+import Foundation
 import LinearModel
 
 /// A `LinearModel` loaded into one GLPK problem object.
@@ -42,14 +43,25 @@ public final class GLPKSolver {
             precondition(newModel.objectiveConstant.isFinite)
             glp_set_obj_coef(problem, 0, newModel.objectiveConstant)
         }
-        // Changed rows and columns.
+        // Changed rows and columns. Existing columns may only gain entries in new rows.
+        let firstNewRow = model.constraints.count
+        var newRowEntries: [[(Int32, Double)]] = Array(repeating: [], count: newModel.constraints.count - firstNewRow)
         for index in model.constraints.indices
         where model.constraints[index] != newModel.constraints[index] {
             setRowBounds(Int32(index + 1), newModel.constraints[index])
         }
         for index in model.variables.indices {
             let old = model.variables[index], new = newModel.variables[index]
-            precondition(old.column == new.column, "columns cannot be edited in place")
+            if old.column != new.column {
+                precondition(
+                    new.column.count > old.column.count && Array(new.column.prefix(old.column.count)) == old.column
+                        && new.column.dropFirst(old.column.count).allSatisfy { $0.row.index >= firstNewRow },
+                    "existing columns may only gain entries in new rows")
+                for entry in new.column.dropFirst(old.column.count) {
+                    precondition(entry.coefficient.isFinite)
+                    newRowEntries[entry.row.index - firstNewRow].append((Int32(index + 1), entry.coefficient))
+                }
+            }
             if old.lower != new.lower || old.upper != new.upper || old.isInteger != new.isInteger {
                 setColumnBounds(Int32(index + 1), new)
             }
@@ -57,8 +69,7 @@ public final class GLPKSolver {
                 glp_set_obj_coef(problem, Int32(index + 1), new.objective)
             }
         }
-        // New rows.
-        let firstNewRow = model.constraints.count
+        // New rows, with their entries in existing columns.
         if newModel.constraints.count > firstNewRow {
             let added = newModel.constraints.count - firstNewRow
             let first = glp_add_rows(problem, Int32(added))
@@ -67,6 +78,12 @@ public final class GLPKSolver {
                 let index = first + Int32(offset)
                 glp_set_row_name(problem, index, GLPKNames.sanitized(row.name, fallback: "r\(index)"))
                 setRowBounds(index, row)
+                let entries = newRowEntries[offset]
+                if !entries.isEmpty {
+                    var seen = Set<Int32>()
+                    for (column, _) in entries { precondition(seen.insert(column).inserted, "duplicate entry in row \(row.name)") }
+                    glp_set_mat_row(problem, index, Int32(entries.count), [0] + entries.map(\.0), [0] + entries.map(\.1))
+                }
             }
         }
         // New columns.
@@ -140,6 +157,9 @@ public final class GLPKSolver {
         glp_init_smcp(&parameters)
         parameters.msg_lev = GLP_MSG_OFF
         parameters.presolve = GLP_OFF
+        // Dual simplex first: after bound changes (branching) the old basis stays
+        // dual feasible; GLPK falls back to the primal simplex when it is not.
+        parameters.meth = GLP_DUALP
         if let timeLimit { parameters.tm_lim = GLPKSolver.milliseconds(timeLimit) }
         var code = glp_simplex(problem, &parameters)
         if code == GLP_EFAIL || code == GLP_ESING || code == GLP_ECOND || code == GLP_EBADB {
@@ -212,6 +232,26 @@ public final class GLPKSolver {
         }
         control.br_tech = GLP_BR_DTH
         control.bt_tech = GLP_BT_BLB
+        if let tuning = getenv("CS_GLPK").map({ String(cString: $0) }) {
+            for item in tuning.split(separator: ",") {
+                switch item {
+                case "gmi": control.gmi_cuts = GLP_ON
+                case "mir": control.mir_cuts = GLP_ON
+                case "cov": control.cov_cuts = GLP_ON
+                case "noclq": control.clq_cuts = GLP_OFF
+                case "bph": control.bt_tech = GLP_BT_BPH
+                case "dfs": control.bt_tech = GLP_BT_DFS
+                case "bfs": control.bt_tech = GLP_BT_BFS
+                case "mfv": control.br_tech = GLP_BR_MFV
+                case "lfv": control.br_tech = GLP_BR_LFV
+                case "pch": control.br_tech = GLP_BR_PCH
+                case "fp": control.fp_heur = GLP_ON
+                case "ps": control.ps_heur = GLP_ON
+                case "presolve": control.presolve = GLP_ON
+                default: break
+                }
+            }
+        }
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }
         control.cb_info = unmanaged.toOpaque()

@@ -57,6 +57,21 @@ public struct LinearModel: Sendable {
         return ConstraintID(index: constraints.count - 1)
     }
 
+    /// Adds a row that also involves existing variables (a cut): its entries are
+    /// appended to those variables' columns.
+    @discardableResult
+    public mutating func addConstraint(
+        name: String, lower: Double = -.infinity, upper: Double = .infinity,
+        terms: [(VariableID, Double)]
+    ) -> ConstraintID {
+        let row = addConstraint(name: name, lower: lower, upper: upper)
+        for (variable, coefficient) in terms {
+            precondition(coefficient.isFinite)
+            variables[variable.index].column.append(Entry(row: row, coefficient: coefficient))
+        }
+        return row
+    }
+
     @discardableResult
     public mutating func addVariable(
         name: String, lower: Double = 0, upper: Double = .infinity,

@@ -9,7 +9,7 @@
 /// fraction, keep-together closure) is enforced when a column is made, and
 /// costs are evaluated on the exact curve, so there is no approximation error
 /// and the LP bound is tight (a fraction of a per cent on realistic cases).
-/// The columns are never all written down: `PriceAndBranch` generates them.
+/// The columns are never all written down: `BranchAndPrice` generates them.
 ///
 /// **Objectives.**
 /// - `max_saving`: the services share no constraint, so each is solved on
@@ -35,7 +35,7 @@ public struct ExactSolver {
     public func solve() -> Plan {
         let build = Stopwatch()
         let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
-        let engine = PriceAndBranch(problem: problem, options: options, clock: clock, enumerators: enumerators)
+        let engine = BranchAndPrice(problem: problem, options: options, clock: clock, enumerators: enumerators)
         let buildSeconds = build.seconds
         var plan: Plan
         switch problem.objective {
@@ -61,7 +61,7 @@ public struct ExactSolver {
     // MARK: max_saving
 
     /// The largest saving, service by service.
-    func largestSaving(_ engine: PriceAndBranch) -> (plan: Plan, pools: [[GroupColumn]]) {
+    func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]]) {
         var plan = emptyPlan(.optimal)
         var bound: Double? = 0
         var pools: [[GroupColumn]] = []
@@ -95,7 +95,7 @@ public struct ExactSolver {
         return (plan, pools)
     }
 
-    func maxSaving(_ engine: PriceAndBranch) -> Plan {
+    func maxSaving(_ engine: BranchAndPrice) -> Plan {
         var (plan, _) = largestSaving(engine)
         if plan.status == .infeasible || plan.status == .noSolution {
             if plan.status == .infeasible { plan.groups = []; plan.bound = nil }
@@ -122,7 +122,7 @@ public struct ExactSolver {
 
     // MARK: min_groups
 
-    func minGroups(_ engine: PriceAndBranch) -> Plan {
+    func minGroups(_ engine: BranchAndPrice) -> Plan {
         let (largest, pools) = largestSaving(engine)
         guard largest.status == .optimal || largest.status == .feasible else { return largest }
         if !meetsTarget(largest.totalSaving) { return applyTarget(to: largest) }

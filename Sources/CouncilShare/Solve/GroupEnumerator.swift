@@ -12,17 +12,17 @@
 ///     base     = α·spend_h − π_h − β
 ///     w_j      = α·(spend_j − c_d·d(j,h) − setup) − π_j
 ///
-/// **Bound.** `C` is concave and non-decreasing. Let `U = v_h +` the
-/// `max_members − 1` largest candidate volumes; no group from `h` pools more.
-/// Adding `j` at any pooled volume `≤ U − v_j` costs at least
-/// `m_j = C(U) − C(U − v_j)`, so for any extension `R` of `T`
+/// **Bound.** `C` is concave and non-decreasing. At a node `T` with `r`
+/// free places, let `V_T` be its pooled volume and `Δ` the sum of the `r`
+/// largest volumes among compatible remaining candidates, so no extension
+/// `R` pools more than `V_T + Δ`. By concavity `C` lies above its chord on
+/// `[V_T, V_T + Δ]`, whose slope is `σ = (C(V_T+Δ) − C(V_T)) / Δ`, hence
 ///
-///     value(T ∪ R) ≤ value(T) + Σ_{j∈R} (w_j − α·m_j),
+///     value(T ∪ R) ≤ value(T) + Σ_{j∈R} (w_j − α·σ·v_j),
 ///
-/// and the search stops descending when `value(T)` plus the best
-/// `max_members − 1 − |T|` positive terms among compatible remaining
-/// candidates cannot exceed the threshold. Candidates are ordered by
-/// `w_j − α·m_j`, descending, so that bound is cheap and tight early.
+/// and the search stops descending when `value(T)` plus the best `r`
+/// positive terms cannot exceed the threshold. Subset-row cut prices only
+/// lower values, so the bound ignores them and the leaves subtract them.
 ///
 /// **Each group once, with its best host.** A member set is reported only
 /// from the host that serves it best (largest saving, ties to the lowest
@@ -74,7 +74,7 @@ public final class GroupEnumerator {
     @discardableResult
     public func enumerate(
         prices: GroupPrices, threshold: Double, perHostLimit: Int? = nil,
-        excluded: [Bool]? = nil, shouldStop: () -> Bool = { false },
+        excluded: [Bool]? = nil, rules: BranchRules = BranchRules(), shouldStop: () -> Bool = { false },
         visit: (GroupColumn, Double) -> Void
     ) -> Bool {
         let spec = problem.services[service]
@@ -85,7 +85,7 @@ public final class GroupEnumerator {
             if shouldStop() { return false }
             found.removeAll(keepingCapacity: true)
             search(host: host, prices: prices, alpha: alpha, threshold: threshold,
-                   limit: perHostLimit, excluded: excluded) { column, value in
+                   limit: perHostLimit, excluded: excluded, rules: rules) { column, value in
                 found.append((column, value))
             }
             for (column, value) in found { visit(column, value) }
@@ -95,75 +95,101 @@ public final class GroupEnumerator {
 
     private func search(
         host: Int, prices: GroupPrices, alpha: Double, threshold: Double, limit: Int?,
-        excluded: [Bool]?, emit: (GroupColumn, Double) -> Void
+        excluded: [Bool]?, rules: BranchRules = BranchRules(), emit: (GroupColumn, Double) -> Void
     ) {
         let spec = problem.services[service]
         let curve = spec.curve
         var pool = candidates[host]
         if let excluded { pool.removeAll { excluded[$0] } }
+        if !rules.apart.isEmpty { pool.removeAll { rules.apart.contains(problem.pairKey($0, host)) } }
         let slots = spec.maxMembers - 1
         if pool.isEmpty || slots < 1 { return }
 
-        // U: the largest pooled volume any group from this host can reach.
-        let volumes = pool.map { spec.volume[$0] }.sorted(by: >)
-        let upper = spec.volume[host] + volumes.prefix(slots).reduce(0, +)
-        let costAtUpper = curve.cost(upper)
-        var weight: [Double] = [], optimistic: [Double] = []
+        var weight: [Double] = []
         for member in pool {
             let edge = spec.distanceCostPerKm * problem.distance(member, host) + spec.setupCostPerYear
-            let w = alpha * (spec.spend[member] - edge) - prices.councilPrice[member]
-            let marginal = alpha * (costAtUpper - curve.cost(max(0, upper - spec.volume[member])))
-            weight.append(w)
-            optimistic.append(w - marginal)
+            weight.append(alpha * (spec.spend[member] - edge) - prices.councilPrice[member])
         }
+        // A static order (best weight per unit of volume first) for the subset enumeration.
         let order = pool.indices.sorted {
-            optimistic[$0] != optimistic[$1] ? optimistic[$0] > optimistic[$1] : pool[$0] < pool[$1]
+            weight[$0] != weight[$1] ? weight[$0] > weight[$1] : pool[$0] < pool[$1]
         }
         let members = order.map { pool[$0] }
         let w = order.map { weight[$0] }
-        let wPlus = order.map { optimistic[$0] }
+        let volume = members.map { spec.volume[$0] }
         let count = members.count
         var conflicts = [Bool](repeating: false, count: count * count)
         for p in 0..<count {
-            for q in (p + 1)..<max(p + 1, count) where problem.conflict(service: service, members[p], members[q]) {
+            for q in (p + 1)..<max(p + 1, count)
+            where problem.conflict(service: service, members[p], members[q])
+                || (!rules.apart.isEmpty && rules.apart.contains(problem.pairKey(members[p], members[q]))) {
                 conflicts[p * count + q] = true
                 conflicts[q * count + p] = true
             }
         }
+        let cutsInUse = prices.cuts.contains { $0.price > 0 }
 
         let base = alpha * spec.spend[host] - prices.councilPrice[host] - prices.groupPrice
-        let hostVolume = spec.volume[host]
         var threshold = threshold
         var best: [Double] = []  // values of kept groups, ascending, in limited mode
         var chosen: [Int] = []   // positions
         chosen.reserveCapacity(slots)
+        var allowed: [[Int]] = Array(repeating: [], count: slots + 1)
+        var topVolumes = [Double](repeating: 0, count: slots)
+        var topGains = [Double](repeating: 0, count: slots)
+        var pending: [(GroupColumn, Double)] = []
 
         func compatible(_ q: Int) -> Bool {
             for p in chosen where conflicts[p * count + q] { return false }
             return true
         }
 
-        func visit(start: Int, sumWeight: Double, volume: Double) {
-            let current = base + sumWeight - alpha * curve.cost(volume)
+        // Keeps the `room` largest values seen in `top` (descending); returns their sum.
+        func insertTop(_ value: Double, into top: inout [Double], filled: inout Int, room: Int) {
+            if filled < room {
+                var index = filled
+                filled += 1
+                while index > 0 && top[index - 1] < value { top[index] = top[index - 1]; index -= 1 }
+                top[index] = value
+            } else if value > top[room - 1] {
+                var index = room - 1
+                while index > 0 && top[index - 1] < value { top[index] = top[index - 1]; index -= 1 }
+                top[index] = value
+            }
+        }
+
+        func visit(start: Int, sumWeight: Double, pooled: Double) {
+            let current = base + sumWeight - alpha * curve.cost(pooled)
             if !chosen.isEmpty && current > threshold {
                 consider(value: current)
             }
-            let room = slots - chosen.count
+            let depth = chosen.count
+            let room = slots - depth
             if room == 0 { return }
-            // Bound: best `room` positive optimistic terms among compatible remaining candidates.
-            var bound = current, taken = 0
-            var q = start
-            while q < count && taken < room {
-                if wPlus[q] <= 0 { break }
-                if compatible(q) { bound += wPlus[q]; taken += 1 }
-                q += 1
+            // Compatible candidates after `start`, and the most volume `room` of them can add.
+            allowed[depth].removeAll(keepingCapacity: true)
+            var filled = 0
+            for q in start..<count where compatible(q) {
+                allowed[depth].append(q)
+                insertTop(volume[q], into: &topVolumes, filled: &filled, room: room)
             }
+            if allowed[depth].isEmpty { return }
+            var reach = 0.0
+            for index in 0..<filled { reach += topVolumes[index] }
+            // Chord bound: joining costs at least the chord slope of C over [pooled, pooled + reach].
+            let slope = reach > 0 ? alpha * (curve.cost(pooled + reach) - curve.cost(pooled)) / reach : 0
+            var gains = 0
+            for q in allowed[depth] {
+                let gain = w[q] - slope * volume[q]
+                if gain > 0 { insertTop(gain, into: &topGains, filled: &gains, room: room) }
+            }
+            var bound = current
+            for index in 0..<gains { bound += topGains[index] }
             if bound <= threshold { return }
-            for q in start..<count {
-                if current + Double(room) * max(0, wPlus[q]) <= threshold { break }
-                if !compatible(q) { continue }
+            for q in allowed[depth] {
+                if depth > 0 && !compatible(q) { continue }
                 chosen.append(q)
-                visit(start: q + 1, sumWeight: sumWeight + w[q], volume: volume + spec.volume[members[q]])
+                visit(start: q + 1, sumWeight: sumWeight + w[q], pooled: pooled + volume[q])
                 chosen.removeLast()
             }
         }
@@ -174,6 +200,12 @@ public final class GroupEnumerator {
             group.sort()
             for member in group where mustShare[member] {
                 for partner in partners[member] where !group.contains(partner) { return }
+            }
+            for pair in rules.together where group.contains(pair[0]) != group.contains(pair[1]) { return }
+            var value = value
+            if cutsInUse {
+                value -= prices.cutPenalty(group)
+                if value <= threshold { return }
             }
             guard let best = problem.bestHost(service: service, members: group), best.host == host else { return }
             let spend = problem.groupSpend(service: service, members: group)
@@ -192,8 +224,7 @@ public final class GroupEnumerator {
             if best.count == limit { threshold = max(threshold, best[0]) }
         }
 
-        var pending: [(GroupColumn, Double)] = []
-        visit(start: 0, sumWeight: 0, volume: hostVolume)
+        visit(start: 0, sumWeight: 0, pooled: spec.volume[host])
         if let limit {
             // Keep the `limit` best, in a deterministic order.
             let kept = pending.enumerated().sorted {

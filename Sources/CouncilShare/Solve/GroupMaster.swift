@@ -8,7 +8,14 @@ import LinearModel
 ///     subject to Σ_{g ∋ i, g of s} x_g ≤ 1   for each participant i of s   (1) onceEach
 ///                Σ_{g ∋ i, g of s} x_g = 1   when keep_together binds i  (1')
 ///                Σ_g x_g ≤ k                 (optional)                    (2) groupLimit
-///                x_g ∈ {0, 1}
+///                Σ_{g : |g ∩ {a,b,c}| ≥ 2} x_g ≤ 1   for chosen triples          (3) subsetRow
+///                x_g ∈ {0, 1}  (written x_g ≥ 0 integer: rows (1) cap it at 1,
+///                and leaving the bound implicit keeps every LP dual on the rows)
+///
+/// The subset-row cuts (3) (Jepsen, Petersen, Spoorendonk and Pisinger, 2008)
+/// are rank-1 Chvátal-Gomory cuts of three rows (1): valid for every plan,
+/// they remove the LP's favourite fractional patterns (three groups pairwise
+/// overlapping, each at 1/2) and so tighten the bound that the exact step uses.
 ///
 /// Rows (1') get an artificial column each, used only in phase 1 (find a
 /// feasible LP point: maximise −Σ artificials) and fixed at 0 afterwards.
@@ -26,6 +33,13 @@ final class GroupMaster {
     private var known: Set<GroupColumn> = []
     private var firstGroupVariable: Int { artificials.count }
     private(set) var phase: Phase = .optimise
+    /// Subset-row cuts per service: the three councils and the row.
+    private(set) var cuts: [[(councils: [Int], row: ConstraintID)]]
+    private var cutKeys: Set<[Int]> = []
+    /// Branching decisions in force, per service (empty when none).
+    private(set) var rules: [Int: BranchRules] = [:]
+    /// Columns fixed at 0 because they break the decisions in force.
+    private(set) var disabled: [Bool] = []
 
     enum Phase { case feasibility, optimise }
 
@@ -34,6 +48,7 @@ final class GroupMaster {
         self.services = services
         var model = LinearModel(name: problem.name, sense: .maximize)
         rowOf = [[Int?]](repeating: [Int?](repeating: nil, count: problem.councilCount), count: problem.services.count)
+        cuts = Array(repeating: [], count: problem.services.count)
         var mustShareRows: [ConstraintID] = []
         for service in services {
             let spec = problem.services[service]
@@ -93,13 +108,21 @@ final class GroupMaster {
                 .init(row: ConstraintID(index: rowOf[column.service][$0]!), coefficient: 1)
             }
             if let groupLimitRow { entries.append(.init(row: groupLimitRow, coefficient: 1)) }
+            for cut in cuts[column.service] where GroupMaster.meetsTwice(column.members, cut.councils) {
+                entries.append(.init(row: cut.row, coefficient: 1))
+            }
             let spec = problem.services[column.service]
             let name = "join_\(spec.id)_" + column.members.map { problem.councils[$0].id }.joined(separator: "_")
                 + "_host_\(problem.councils[column.host].id)"
             model.addVariable(
-                name: name, lower: 0, upper: 1, isInteger: true,
+                name: name, lower: 0, upper: .infinity, isInteger: true,
                 objective: phase == .feasibility ? 0 : column.saving, column: entries)
             columns.append(column)
+            let allowed = rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true
+            disabled.append(!allowed)
+            if !allowed {
+                model.setBounds(of: VariableID(index: model.variables.count - 1), lower: 0, upper: 0)
+            }
             added += 1
         }
         if added > 0 { solver.synchronize(with: model) }
@@ -108,15 +131,62 @@ final class GroupMaster {
 
     func solveRelaxation(timeLimit: Double?) -> LPResult { solver.solveRelaxation(timeLimit: timeLimit) }
 
+    /// Puts a node's branching decisions in force: columns that break them
+    /// are fixed at 0, the others freed.
+    func apply(_ newRules: [Int: BranchRules]) {
+        let cleaned = newRules.filter { !$0.value.isEmpty }
+        if cleaned == rules { return }
+        rules = cleaned
+        for (offset, column) in columns.enumerated() {
+            let allowed = rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true
+            if allowed == !disabled[offset] { continue }
+            disabled[offset] = !allowed
+            model.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: allowed ? .infinity : 0)
+        }
+        solver.synchronize(with: model)
+    }
+
+    static func meetsTwice(_ members: [Int], _ triple: [Int]) -> Bool {
+        var hits = 0
+        for council in triple where members.contains(council) { hits += 1 }
+        return hits >= 2
+    }
+
+    /// Adds the subset-row cut on `triple` (three councils of `service`); false if present.
+    @discardableResult
+    func addCut(service: Int, triple: [Int]) -> Bool {
+        let sorted = triple.sorted()
+        guard cutKeys.insert([service] + sorted).inserted else { return false }
+        var terms: [(VariableID, Double)] = []
+        for (offset, column) in columns.enumerated()
+        where column.service == service && GroupMaster.meetsTwice(column.members, sorted) {
+            terms.append((VariableID(index: firstGroupVariable + offset), 1))
+        }
+        let spec = problem.services[service]
+        let row = model.addConstraint(
+            name: "subsetRow_\(spec.id)_" + sorted.map { problem.councils[$0].id }.joined(separator: "_"),
+            upper: 1, terms: terms)
+        cuts[service].append((sorted, row))
+        solver.synchronize(with: model)
+        return true
+    }
+
+    /// Values of the group columns in an LP solution.
+    func groupValues(_ lp: LPResult) -> [Double] {
+        Array(lp.primal[firstGroupVariable...])
+    }
+
     /// Prices for one service from an LP's duals.
     func prices(for service: Int, lp: LPResult) -> GroupPrices {
         var councilPrice = [Double](repeating: 0, count: problem.councilCount)
         for council in problem.services[service].participants {
             if let row = rowOf[service][council] { councilPrice[council] = lp.duals[row] }
         }
-        return GroupPrices(
+        var prices = GroupPrices(
             savingWeight: phase == .feasibility ? 0 : 1, councilPrice: councilPrice,
             groupPrice: groupLimitRow.map { lp.duals[$0.index] } ?? 0)
+        prices.cuts = cuts[service].map { ($0.councils, max(0, lp.duals[$0.row.index])) }
+        return prices
     }
 
     /// A full assignment that selects exactly `chosen` (indices into `columns`).

@@ -5,7 +5,7 @@ import GLPKBackend
 /// Writes the MIP that other solvers can solve: the set-packing master over
 /// all services, holding every column generated for the LP optimum and every
 /// group whose reduced cost is within the gap of the incumbent (see
-/// `PriceAndBranch`), so that its optimum is the instance's optimum.
+/// `BranchAndPrice`), so that its optimum is the instance's optimum.
 public struct ModelExport {
     public let problem: Problem
     public let options: SolveOptions
@@ -26,7 +26,7 @@ public struct ModelExport {
 
     public func write(_ format: Format, to path: String) throws -> Result {
         let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
-        let engine = PriceAndBranch(problem: problem, options: options, clock: Stopwatch(), enumerators: enumerators)
+        let engine = BranchAndPrice(problem: problem, options: options, clock: Stopwatch(), enumerators: enumerators)
         let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
         let master = GroupMaster(problem: problem, services: services, groupLimit: nil)
         var seed: [GroupColumn] = []

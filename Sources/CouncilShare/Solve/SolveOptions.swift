@@ -36,6 +36,8 @@ public struct SolveStatistics: Sendable {
     public var enumeratedColumns: Int = 0
     public var pricingRounds: Int = 0
     public var mipNodes: Int = 0
+    public var cuts: Int = 0
+    public var branchNodes: Int = 0
     public init() {}
 
     mutating func absorb(_ other: SolveStatistics) {
@@ -47,6 +49,8 @@ public struct SolveStatistics: Sendable {
         enumeratedColumns += other.enumeratedColumns
         pricingRounds += other.pricingRounds
         mipNodes += other.mipNodes
+        cuts += other.cuts
+        branchNodes += other.branchNodes
     }
 }
 

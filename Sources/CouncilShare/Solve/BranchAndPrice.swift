@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
+import LinearModel
+
+/// Solves one set-packing master (`GroupMaster`) exactly by branch-and-price,
+/// with GLPK as the LP engine.
+///
+/// 1. **Column generation** at every node: solve the LP over the pool, price
+///    every host of every service (`GroupEnumerator`) with the LP duals and the
+///    node's branching decisions, add groups of positive reduced cost, repeat.
+///    When no group prices out, the LP value is a proven bound for the node.
+///    (Phase 1 first, when `keep_together` makes rows equalities and the
+///    node's LP has no feasible point among the pool's columns.)
+/// 2. **Root cuts.** Subset-row cuts on triples of councils tighten the root
+///    LP; they stay in the master (valid everywhere) and enter pricing as
+///    penalties on groups that meet a triple twice.
+/// 3. **Ryan-Foster branching.** A fractional LP solution always has a pair
+///    of councils `(a, b)` of one service whose "togetherness"
+///    `Σ_{g ⊇ {a,b}} x_g` is strictly between 0 and 1; one child requires
+///    them together or both outside groups, the other forbids them to share.
+///    Both decisions are respected by pricing, so the children's LPs are
+///    again exact bounds. Nodes are explored best bound first.
+/// 4. **Incumbents.** A heuristic plan (checked feasible first) is GLPK's
+///    warm start for a short branch-and-cut over the pool at the root and
+///    now and then during the search; integral node LPs are incumbents too.
+///
+/// The search stops when every open node's bound is within the relative gap
+/// of the incumbent (optimal), or at the time limit / Ctrl-C (feasible, with
+/// the largest open bound as the bound).
+struct BranchAndPrice {
+    let problem: Problem
+    let options: SolveOptions
+    let clock: Stopwatch
+    let enumerators: [GroupEnumerator]
+
+    struct Outcome {
+        var status: Plan.Status
+        var groups: [GroupColumn]
+        var saving: Double
+        var bound: Double?
+        var statistics = SolveStatistics()
+    }
+
+    var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
+
+    func stopping() -> Bool {
+        if options.shouldStop() { return true }
+        if let limit = options.timeLimit, clock.seconds >= limit { return true }
+        return false
+    }
+
+    func report(_ stage: String, _ incumbent: Double?, _ bound: Double?) {
+        options.progress?(SolveProgress(stage: stage, elapsed: clock.seconds, incumbent: incumbent, bound: bound))
+    }
+
+    // MARK: Column generation
+
+    struct Relaxation {
+        var lp: LPResult
+        /// True when pricing proved that no group has positive reduced cost.
+        var converged: Bool
+        /// A valid upper bound on every plan of the node (Lagrangian), when known.
+        var bound: Double?
+    }
+
+    func generateColumns(_ master: GroupMaster, stats: inout SolveStatistics, label: String) -> Relaxation {
+        while true {
+            var watch = Stopwatch()
+            let lp = master.solveRelaxation(timeLimit: remaining)
+            stats.lpSeconds += watch.seconds
+            guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: nil) }
+            if stopping() { return Relaxation(lp: lp, converged: false, bound: nil) }
+            stats.pricingRounds += 1
+            watch = Stopwatch()
+            let epsilon = 1e-9 * max(1, abs(lp.objective)) + 1e-7
+            var found: [(GroupColumn, Double)] = []
+            var bestValue = [Double](repeating: 0, count: problem.services.count)
+            var complete = true
+            for service in master.services {
+                let prices = master.prices(for: service, lp: lp)
+                complete = enumerators[service].enumerate(
+                    prices: prices, threshold: epsilon, perHostLimit: 3,
+                    rules: master.rules[service] ?? BranchRules(), shouldStop: stopping
+                ) { column, value in
+                    found.append((column, value))
+                    bestValue[service] = max(bestValue[service], value)
+                } && complete
+                if !complete { break }
+            }
+            stats.pricingSeconds += watch.seconds
+            let dual = complete ? dualBound(master, lp: lp, bestValue: bestValue) : nil
+            if !complete { return Relaxation(lp: lp, converged: false, bound: nil) }
+            found.sort { $0.1 > $1.1 }
+            let added = master.add(found.prefix(4000).map(\.0))
+            if added == 0 { return Relaxation(lp: lp, converged: true, bound: dual) }
+        }
+    }
+
+    /// `πb + Σ max(0, rc) over usable pool columns + Σ_s maxValue_s · (most groups of s)`:
+    /// an upper bound on every plan of the node, for any duals of the right sign.
+    func dualBound(_ master: GroupMaster, lp: LPResult, bestValue: [Double]) -> Double {
+        var total = 0.0
+        for (index, row) in master.model.constraints.enumerated() { total += lp.duals[index] * row.upper }
+        var pricesByService: [Int: GroupPrices] = [:]
+        for service in master.services { pricesByService[service] = master.prices(for: service, lp: lp) }
+        for (offset, column) in master.columns.enumerated() where !master.disabled[offset] {
+            let prices = pricesByService[column.service]!
+            let value = prices.savingWeight * column.saving - column.members.reduce(0) { $0 + prices.councilPrice[$1] }
+                - prices.groupPrice - prices.cutPenalty(column.members)
+            total += max(0, value)
+        }
+        var extra = 0.0, largest = 0.0
+        for service in master.services {
+            let most = problem.services[service].participants.count / 2
+            extra += max(0, bestValue[service]) * Double(most)
+            largest = max(largest, bestValue[service])
+        }
+        if let row = master.groupLimitRow { extra = min(extra, largest * master.model.constraints[row.index].upper) }
+        return total + extra
+    }
+
+    // MARK: Subset-row cuts
+
+    /// Adds the most violated subset-row cuts: triples of councils of one
+    /// service whose groups holding at least two of them add up to more than 1.
+    /// Returns how many were added.
+    func separateSubsetRowCuts(_ master: GroupMaster, lp: LPResult) -> Int {
+        let values = master.groupValues(lp)
+        let n = problem.councilCount
+        var found: [(service: Int, triple: [Int], violation: Double)] = []
+        for service in master.services {
+            var pair: [Int: Double] = [:]
+            var triple: [[Int]: Double] = [:]
+            var touching: [Int: Set<Int>] = [:]
+            var fractionalCouncils = Set<Int>()
+            for (offset, column) in master.columns.enumerated() where column.service == service {
+                let x = values[offset]
+                if x <= 1e-6 { continue }
+                if x < 1 - 1e-6 { fractionalCouncils.formUnion(column.members) }
+                let members = column.members
+                for a in 0..<members.count { for b in (a + 1)..<members.count {
+                    pair[members[a] * n + members[b], default: 0] += x
+                    touching[members[a], default: []].insert(members[b])
+                    touching[members[b], default: []].insert(members[a])
+                    for c in (b + 1)..<members.count { triple[[members[a], members[b], members[c]], default: 0] += x }
+                } }
+            }
+            for a in fractionalCouncils.sorted() {
+                let after = (touching[a] ?? []).filter { $0 > a }.sorted()
+                for (index, b) in after.enumerated() {
+                    for c in after[(index + 1)...] where touching[b]?.contains(c) == true {
+                        let lhs = (pair[a * n + b] ?? 0) + (pair[a * n + c] ?? 0) + (pair[b * n + c] ?? 0)
+                            - 2 * (triple[[a, b, c]] ?? 0)
+                        if lhs > 1 + 1e-3 { found.append((service, [a, b, c], lhs - 1)) }
+                    }
+                }
+            }
+        }
+        found.sort { lhs, rhs in
+            if lhs.violation != rhs.violation { return lhs.violation > rhs.violation }
+            if lhs.service != rhs.service { return lhs.service < rhs.service }
+            return lhs.triple.lexicographicallyPrecedes(rhs.triple)
+        }
+        // At most one new cut per council per round, so that cuts spread out.
+        var used = Set<[Int]>()
+        var added = 0
+        for cut in found where added < 200 {
+            if cut.triple.contains(where: { used.contains([cut.service, $0]) }) { continue }
+            if master.addCut(service: cut.service, triple: cut.triple) {
+                added += 1
+                for council in cut.triple { used.insert([cut.service, council]) }
+            }
+        }
+        return added
+    }
+
+    // MARK: Nodes
+
+    struct Node {
+        var rules: [Int: BranchRules]
+        /// The parent's bound: no plan in this subtree does better.
+        var bound: Double
+        var depth: Int
+        var order: Int
+    }
+
+    enum NodeResult {
+        case infeasible
+        case stopped
+        case solved(Relaxation)
+    }
+
+    /// Column generation at a node under its decisions (phase 1 first when the
+    /// node's LP has no feasible point yet).
+    func process(_ master: GroupMaster, _ node: Node, stats: inout SolveStatistics, label: String) -> NodeResult {
+        master.apply(node.rules)
+        if master.needsFeasibilityPhase {
+            let first = master.solveRelaxation(timeLimit: remaining)
+            if first.termination == .infeasible {
+                master.setPhase(.feasibility)
+                let phaseOne = generateColumns(master, stats: &stats, label: label + " (feasibility)")
+                master.setPhase(.optimise)
+                if phaseOne.lp.termination == .infeasible { return .infeasible }
+                if !phaseOne.converged { return .stopped }
+                if phaseOne.lp.objective < -1e-7 { return .infeasible }
+            }
+        }
+        let relaxation = generateColumns(master, stats: &stats, label: label)
+        if relaxation.lp.termination == .infeasible { return .infeasible }
+        if !relaxation.converged { return .stopped }
+        return .solved(relaxation)
+    }
+
+    /// The fractional pair to branch on: togetherness closest to 1/2.
+    func branchingPair(_ master: GroupMaster, _ lp: LPResult) -> (service: Int, a: Int, b: Int)? {
+        let values = master.groupValues(lp)
+        var together: [[Int]: Double] = [:]
+        for (offset, column) in master.columns.enumerated() where values[offset] > 1e-6 {
+            let members = column.members
+            for a in 0..<members.count { for b in (a + 1)..<members.count {
+                together[[column.service, members[a], members[b]], default: 0] += values[offset]
+            } }
+        }
+        var best: ([Int], Double)?
+        for (key, value) in together where value > 1e-6 && value < 1 - 1e-6 {
+            let score = abs(value - 0.5)
+            if best == nil || score < best!.1 || (score == best!.1 && key.lexicographicallyPrecedes(best!.0)) {
+                best = (key, score)
+            }
+        }
+        return best.map { ($0.0[0], $0.0[1], $0.0[2]) }
+    }
+
+    // MARK: The search
+
+    func solve(_ master: GroupMaster, seed: [GroupColumn], label: String) -> Outcome {
+        var stats = SolveStatistics()
+        master.add(seed)
+        var incumbent: (groups: [GroupColumn], saving: Double)?
+        func offer(_ groups: [GroupColumn]) {
+            guard let indices = master.indices(of: groups) else { return }
+            let saved = master.rules
+            if !saved.isEmpty { master.apply([:]) }
+            let feasible = master.violation(of: master.assignment(selecting: indices)) == nil
+            if !saved.isEmpty { master.apply(saved) }
+            let saving = groups.reduce(0) { $0 + $1.saving }
+            if feasible, incumbent == nil || saving > incumbent!.saving + 1e-9 * max(1, abs(saving)) {
+                incumbent = (groups, saving)
+            }
+        }
+        offer(seed)
+
+        func runHeuristicMIP(seconds: Double) {
+            let saved = master.rules
+            master.apply([:])
+            var parameters = MIPParameters()
+            parameters.timeLimit = min(seconds, remaining ?? seconds)
+            parameters.relativeGap = options.relativeGap
+            parameters.shouldStop = options.shouldStop
+            if let groups = incumbent?.groups, let indices = master.indices(of: groups) {
+                parameters.warmStart = master.assignment(selecting: indices)
+            }
+            let watch = Stopwatch()
+            let (result, chosen) = master.solveMIP(parameters)
+            stats.mipSeconds += watch.seconds
+            stats.mipNodes += result.nodes
+            if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
+            master.apply(saved)
+        }
+
+        var open: [Node] = [Node(rules: [:], bound: .infinity, depth: 0, order: 0)]
+        var created = 1
+        var processed = 0
+        var rootBound: Double?
+        var exhausted = false
+        func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
+        func openBound() -> Double? { open.map(\.bound).max() }
+
+        search: while true {
+            // Best bound first; among equals the newest (a dive).
+            guard let pick = open.indices.max(by: { lhs, rhs in
+                open[lhs].bound != open[rhs].bound ? open[lhs].bound < open[rhs].bound : open[lhs].order < open[rhs].order
+            }) else { exhausted = true; break }
+            if let incumbent, open[pick].bound <= incumbent.saving + tolerance() {
+                exhausted = true  // every open node is within the gap
+                break
+            }
+            if stopping() { break }
+            let node = open.remove(at: pick)
+            let result = process(master, node, stats: &stats, label: label)
+            processed += 1
+            switch result {
+            case .infeasible:
+                continue search
+            case .stopped:
+                open.append(node)
+                break search
+            case .solved(let relaxation):
+                let nodeBound = min(node.bound, relaxation.bound ?? relaxation.lp.objective)
+                var lp = relaxation.lp
+                if node.depth == 0 {
+                    // Root: tighten with subset-row cuts, then look for a good plan.
+                    var current = relaxation
+                    var rounds = 0
+                    while rounds < 25 && !stopping() {
+                        rounds += 1
+                        let added = separateSubsetRowCuts(master, lp: current.lp)
+                        if added == 0 { break }
+                        stats.cuts += added
+                        let before = current.bound ?? current.lp.objective
+                        guard case .solved(let next) = process(master, node, stats: &stats, label: label + " (cuts)") else { break }
+                        current = next
+                        let after = current.bound ?? current.lp.objective
+                        report(label + ": root bound with \(stats.cuts) cuts", incumbent?.saving, after)
+                        if rounds >= 3 && before - after < 1e-5 * max(1, abs(after)) { break }
+                    }
+                    lp = current.lp
+                    rootBound = current.bound ?? current.lp.objective
+                    runHeuristicMIP(seconds: 5)
+                    report(label + ": root", incumbent?.saving, rootBound)
+                }
+                let bound = node.depth == 0 ? (rootBound ?? nodeBound) : nodeBound
+                if let incumbent, bound <= incumbent.saving + tolerance() { continue search }
+                guard let (service, a, b) = branchingPair(master, lp) else {
+                    // Integral: the LP solution is a plan.
+                    let values = master.groupValues(lp)
+                    offer(master.columns.indices.filter { values[$0] > 0.5 }.map { master.columns[$0] })
+                    continue search
+                }
+                if processed % 40 == 0 { runHeuristicMIP(seconds: 2) }
+                var together = node.rules, apart = node.rules
+                together[service, default: BranchRules()].together.append([a, b])
+                apart[service, default: BranchRules()].apart.insert(problem.pairKey(a, b))
+                open.append(Node(rules: apart, bound: bound, depth: node.depth + 1, order: created))
+                open.append(Node(rules: together, bound: bound, depth: node.depth + 1, order: created + 1))
+                created += 2
+                if processed % 10 == 0 {
+                    report(label + ": \(processed) nodes, \(open.count) open", incumbent?.saving, openBound())
+                }
+            }
+        }
+        master.apply([:])
+        stats.columns = master.columns.count
+        stats.branchNodes = processed
+        guard let incumbent else {
+            let status: Plan.Status = exhausted ? .infeasible : .noSolution
+            return Outcome(status: status, groups: [], saving: 0, bound: exhausted ? nil : openBound(), statistics: stats)
+        }
+        if exhausted {
+            return Outcome(status: .optimal, groups: incumbent.groups, saving: incumbent.saving,
+                           bound: max(incumbent.saving, openBound() ?? incumbent.saving), statistics: stats)
+        }
+        let bound = openBound().map { max($0, incumbent.saving) }
+        return Outcome(status: .feasible, groups: incumbent.groups, saving: incumbent.saving,
+                       bound: bound.map { $0.isFinite ? $0 : nil } ?? nil, statistics: stats)
+    }
+}
