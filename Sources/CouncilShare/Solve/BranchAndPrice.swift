@@ -32,6 +32,8 @@ struct BranchAndPrice {
     let options: SolveOptions
     let clock: Stopwatch
     let enumerators: [GroupEnumerator]
+    /// This search's own deadline in seconds on `clock` (nil: the global limit only).
+    var deadline: Double?
 
     struct Outcome {
         var status: Plan.Status
@@ -41,15 +43,26 @@ struct BranchAndPrice {
         var statistics = SolveStatistics()
     }
 
-    var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
+    /// The earlier of the global time limit and this search's deadline.
+    var limit: Double? {
+        switch (options.timeLimit, deadline) {
+        case let (global?, local?): return min(global, local)
+        case let (global, local): return global ?? local
+        }
+    }
+
+    var remaining: Double? { limit.map { max(0, $0 - clock.seconds) } }
 
     func stopping() -> Bool {
         if options.shouldStop() { return true }
-        if let limit = options.timeLimit, clock.seconds >= limit { return true }
+        if let limit, clock.seconds >= limit { return true }
         return false
     }
 
     func report(_ stage: String, _ incumbent: Double?, _ bound: Double?) {
+        if ProcessInfo.processInfo.environment["CS_DEBUG"] != nil {
+            print("DEBUG [\(PlanTable.fixed(clock.seconds, 2))] \(stage) inc \(incumbent.map { PlanTable.gbp($0) } ?? "-") bound \(bound.map { PlanTable.gbp($0) } ?? "-")")
+        }
         options.progress?(SolveProgress(stage: stage, elapsed: clock.seconds, incumbent: incumbent, bound: bound))
     }
 
@@ -63,6 +76,14 @@ struct BranchAndPrice {
         var bound: Double?
     }
 
+    /// Rounds of subset-row separation at each node below the root.
+    /// (Measured on generated instances: separating at nodes too made the LPs
+    /// heavier and the search slower, so only the root separates.)
+    var nodeCutRounds: Int { 0 }
+
+    /// Columns found after which a pricing round may stop early.
+    var partialPricingTarget: Int { 300 }
+
     func generateColumns(_ master: GroupMaster, stats: inout SolveStatistics, label: String) -> Relaxation {
         while true {
             var watch = Stopwatch()
@@ -75,21 +96,58 @@ struct BranchAndPrice {
             let epsilon = 1e-9 * max(1, abs(lp.objective)) + 1e-7
             var found: [(GroupColumn, Double)] = []
             var bestValue = [Double](repeating: 0, count: problem.services.count)
+            // Partial pricing: a round may stop once enough columns are found
+            // (the next round starts where this one stopped); only a round that
+            // priced every host and found nothing proves the LP optimal.
             var complete = true
+            var enough = false
             for service in master.services {
                 let prices = master.prices(for: service, lp: lp)
-                complete = enumerators[service].enumerate(
+                let hosts = problem.services[service].participants.count
+                let start = master.pricingCursor[service, default: 0]
+                var priced = 0
+                let finished = enumerators[service].enumerate(
                     prices: prices, threshold: epsilon, perHostLimit: 3,
-                    rules: master.rules[service] ?? BranchRules(), shouldStop: stopping
+                    rules: master.rules[service] ?? BranchRules(), startingAt: start,
+                    shouldStop: {
+                        if stopping() { return true }
+                        if found.count >= partialPricingTarget { enough = true; return true }
+                        priced += 1
+                        return false
+                    }
                 ) { column, value in
                     found.append((column, value))
                     bestValue[service] = max(bestValue[service], value)
-                } && complete
-                if !complete { break }
+                }
+                if hosts > 0 { master.pricingCursor[service] = (start + max(0, priced - 1)) % hosts }
+                if !finished { complete = false; break }
+            }
+            if stopping() { stats.pricingSeconds += watch.seconds; return Relaxation(lp: lp, converged: false, bound: nil) }
+            if !complete && enough && !found.isEmpty {
+                stats.pricingSeconds += watch.seconds
+                found.sort { $0.1 > $1.1 }
+                if master.add(found.map(\.0)) > 0 { continue }
+                // Everything found was already in the pool: price fully.
+                complete = true
             }
             stats.pricingSeconds += watch.seconds
-            let dual = complete ? dualBound(master, lp: lp, bestValue: bestValue) : nil
-            if !complete { return Relaxation(lp: lp, converged: false, bound: nil) }
+            if !complete {
+                // A partial round whose columns were all known: finish it in full.
+                found.removeAll()
+                bestValue = [Double](repeating: 0, count: problem.services.count)
+                for service in master.services {
+                    let prices = master.prices(for: service, lp: lp)
+                    _ = enumerators[service].enumerate(
+                        prices: prices, threshold: epsilon, perHostLimit: 3,
+                        rules: master.rules[service] ?? BranchRules(), shouldStop: stopping
+                    ) { column, value in
+                        found.append((column, value))
+                        bestValue[service] = max(bestValue[service], value)
+                    }
+                }
+                if stopping() { return Relaxation(lp: lp, converged: false, bound: nil) }
+            }
+            let dual = dualBound(master, lp: lp, bestValue: bestValue)
             found.sort { $0.1 > $1.1 }
             let added = master.add(found.prefix(4000).map(\.0))
             if added == 0 { return Relaxation(lp: lp, converged: true, bound: dual) }
@@ -296,8 +354,20 @@ struct BranchAndPrice {
                 open.append(node)
                 break search
             case .solved(let relaxation):
-                let nodeBound = min(node.bound, relaxation.bound ?? relaxation.lp.objective)
+                var nodeBound = min(node.bound, relaxation.bound ?? relaxation.lp.objective)
                 var lp = relaxation.lp
+                if node.depth > 0 && nodeCutRounds > 0 {
+                    // Cuts found at a node are valid everywhere; a few rounds keep children tight.
+                    for _ in 0..<nodeCutRounds {
+                        if let incumbent, nodeBound <= incumbent.saving + tolerance() { break }
+                        let added = separateSubsetRowCuts(master, lp: lp)
+                        if added == 0 { break }
+                        stats.cuts += added
+                        guard case .solved(let next) = process(master, node, stats: &stats, label: label + " (cuts)") else { break }
+                        lp = next.lp
+                        nodeBound = min(nodeBound, next.bound ?? next.lp.objective)
+                    }
+                }
                 if node.depth == 0 {
                     // Root: tighten with subset-row cuts, then look for a good plan.
                     var current = relaxation
@@ -316,7 +386,7 @@ struct BranchAndPrice {
                     }
                     lp = current.lp
                     rootBound = current.bound ?? current.lp.objective
-                    runHeuristicMIP(seconds: 5)
+                    runHeuristicMIP(seconds: 2)
                     report(label + ": root", incumbent?.saving, rootBound)
                 }
                 let bound = node.depth == 0 ? (rootBound ?? nodeBound) : nodeBound
@@ -327,7 +397,7 @@ struct BranchAndPrice {
                     offer(master.columns.indices.filter { values[$0] > 0.5 }.map { master.columns[$0] })
                     continue search
                 }
-                if processed % 40 == 0 { runHeuristicMIP(seconds: 2) }
+                if processed % 200 == 0 { runHeuristicMIP(seconds: 1) }
                 var together = node.rules, apart = node.rules
                 together[service, default: BranchRules()].together.append([a, b])
                 apart[service, default: BranchRules()].apart.insert(problem.pairKey(a, b))

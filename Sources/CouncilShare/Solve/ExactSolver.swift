@@ -64,13 +64,23 @@ public struct ExactSolver {
     func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]]) {
         var plan = emptyPlan(.optimal)
         var bound: Double? = 0
-        var pools: [[GroupColumn]] = []
-        for service in problem.services.indices {
+        // Smaller services first, so that time they leave over under a limit
+        // goes to the larger ones.
+        let order = problem.services.indices.sorted {
+            let lhs = problem.services[$0].participants.count, rhs = problem.services[$1].participants.count
+            return lhs != rhs ? lhs < rhs : $0 < $1
+        }
+        let sharing = order.filter { problem.services[$0].participants.count >= 2 }
+        var pools = [[GroupColumn]](repeating: [], count: problem.services.count)
+        for service in order {
             let label = "service \(problem.services[service].id)"
-            if problem.services[service].participants.count < 2 {
-                pools.append([])
-                continue
+            // Under a time limit each service gets an equal share of what is left.
+            var engine = engine
+            if let limit = options.timeLimit, let position = sharing.firstIndex(of: service) {
+                let left = Double(sharing.count - position)
+                engine.deadline = clock.seconds + max(0, limit - clock.seconds) / left
             }
+            if problem.services[service].participants.count < 2 { continue }
             let seedWatch = Stopwatch()
             let seed = GreedyPlan.plan(enumerator: engine.enumerators[service], shouldStop: engine.stopping)
             let seedSeconds = seedWatch.seconds
@@ -79,7 +89,7 @@ public struct ExactSolver {
             var outcome = engine.solve(master, seed: seed, label: label)
             outcome.statistics.pricingSeconds += seedSeconds
             plan.statistics.absorb(outcome.statistics)
-            pools.append(master.columns)
+            pools[service] = master.columns
             switch outcome.status {
             case .optimal: break
             case .feasible: if plan.status == .optimal { plan.status = .feasible }

@@ -74,13 +74,16 @@ public final class GroupEnumerator {
     @discardableResult
     public func enumerate(
         prices: GroupPrices, threshold: Double, perHostLimit: Int? = nil,
-        excluded: [Bool]? = nil, rules: BranchRules = BranchRules(), shouldStop: () -> Bool = { false },
+        excluded: [Bool]? = nil, rules: BranchRules = BranchRules(), startingAt first: Int = 0,
+        shouldStop: () -> Bool = { false },
         visit: (GroupColumn, Double) -> Void
     ) -> Bool {
         let spec = problem.services[service]
         let alpha = prices.savingWeight
         var found: [(GroupColumn, Double)] = []
-        for host in spec.participants {
+        let hosts = spec.participants
+        for step in hosts.indices {
+            let host = hosts[(first + step) % hosts.count]
             if excluded?[host] == true { continue }
             if shouldStop() { return false }
             found.removeAll(keepingCapacity: true)

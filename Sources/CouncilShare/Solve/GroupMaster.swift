@@ -40,6 +40,8 @@ final class GroupMaster {
     private(set) var rules: [Int: BranchRules] = [:]
     /// Columns fixed at 0 because they break the decisions in force.
     private(set) var disabled: [Bool] = []
+    /// Where the next partial pricing round starts, per service (host position).
+    var pricingCursor: [Int: Int] = [:]
 
     enum Phase { case feasibility, optimise }
 
