@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import CGLPK
-import Foundation
 import LinearModel
 
 /// A `LinearModel` loaded into one GLPK problem object.
@@ -232,26 +231,6 @@ public final class GLPKSolver {
         }
         control.br_tech = GLP_BR_DTH
         control.bt_tech = GLP_BT_BLB
-        if let tuning = getenv("CS_GLPK").map({ String(cString: $0) }) {
-            for item in tuning.split(separator: ",") {
-                switch item {
-                case "gmi": control.gmi_cuts = GLP_ON
-                case "mir": control.mir_cuts = GLP_ON
-                case "cov": control.cov_cuts = GLP_ON
-                case "noclq": control.clq_cuts = GLP_OFF
-                case "bph": control.bt_tech = GLP_BT_BPH
-                case "dfs": control.bt_tech = GLP_BT_DFS
-                case "bfs": control.bt_tech = GLP_BT_BFS
-                case "mfv": control.br_tech = GLP_BR_MFV
-                case "lfv": control.br_tech = GLP_BR_LFV
-                case "pch": control.br_tech = GLP_BR_PCH
-                case "fp": control.fp_heur = GLP_ON
-                case "ps": control.ps_heur = GLP_ON
-                case "presolve": control.presolve = GLP_ON
-                default: break
-                }
-            }
-        }
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }
         control.cb_info = unmanaged.toOpaque()

@@ -20,7 +20,8 @@ import Foundation
 ///   power cost curve with exponent 0.86–0.94 (pooling four equal councils
 ///   saves 8–18 % before set-up and distance costs); each council's spend is the
 ///   curve at its own volume times log-normal noise (σ 0.12), so pooling
-///   saves through scale; 4–6 members; 55–90 km; distance cost £200–£600 per
+///   saves through scale; 3–5 members (most real shared-service
+///   partnerships have two to four); 45–80 km; distance cost £200–£600 per
 ///   km a year; set-up £150k–£600k per member over 5 years. Children's
 ///   services are upper tier only, with volume 0.7 looked-after children
 ///   per 1,000 people.
@@ -117,8 +118,8 @@ public struct InstanceGenerator {
             let typicalVolume = 150_000 * template.volumePerHead
             let scale = template.perHeadCost * 150_000 / pow(typicalVolume, exponent)
             service.costCurve = .power(scale: (scale * 1000).rounded() / 1000, exponent: exponent)
-            service.maxMembers = 4 + random.below(3)
-            service.maxDistanceKm = (random.uniform(55, 90)).rounded()
+            service.maxMembers = 3 + random.below(3)
+            service.maxDistanceKm = (random.uniform(45, 80)).rounded()
             service.distanceCostPerKm = (random.uniform(200, 600)).rounded()
             service.setupCostPerMember = (random.uniform(150_000, 600_000) / 1000).rounded() * 1000
             service.setupYears = 5

@@ -43,10 +43,16 @@ extension Plan {
                 curve.append(("fit_points", .number(Double(fit.points))))
                 if let raw = fit.clippedFrom { curve.append(("clipped_from_exponent", .number(raw))) }
             }
-            return .obj([
+            var serviceFields: [(String, JSONValue)] = [
                 ("id", .string(spec.id)),
                 ("name", .string(spec.name)),
                 ("total_saving", Plan.money(mine.reduce(0) { $0 + $1.saving })),
+            ]
+            if service < serviceOutcomes.count {
+                serviceFields.append(("status", .string(serviceOutcomes[service].status.rawValue)))
+                serviceFields.append(("bound", serviceOutcomes[service].bound.map { Plan.money($0) } ?? .null))
+            }
+            return .obj(serviceFields + [
                 ("cost_curve", .obj(curve)),
                 ("groups", .arr(mine.map { group in
                     let spend = problem.groupSpend(service: service, members: group.members)

@@ -31,7 +31,16 @@ public enum PlanTable {
                 if let fit = spec.fit { curve = "fitted " + curve + ", R² \(fixed(fit.rSquared, 3)) on \(fit.points) councils" }
             case let .piecewise(volumes, _): curve = "piecewise-linear curve, \(volumes.count) points"
             }
-            lines.append("\(spec.name) [\(spec.id)]: \(groups.count) group\(groups.count == 1 ? "" : "s"), \(spec.participants.count) eligible councils; \(curve)")
+            var state = ""
+            if service < plan.serviceOutcomes.count {
+                let outcome = plan.serviceOutcomes[service]
+                state = " (\(outcome.status.rawValue)"
+                if outcome.status == .feasible, let bound = outcome.bound {
+                    state += ", bound \(gbp(bound)), gap \(percent(max(0, bound - outcome.saving) / max(1, abs(bound)), digits: 3))"
+                }
+                state += ")"
+            }
+            lines.append("\(spec.name) [\(spec.id)]\(state): \(groups.count) group\(groups.count == 1 ? "" : "s"), \(spec.participants.count) eligible councils; \(curve)")
             if groups.isEmpty { lines.append("  (no sharing)"); continue }
             var rows: [[String]] = [["Host", "Members", "Saving", "% of spend"]]
             for group in groups {

@@ -60,9 +60,6 @@ struct BranchAndPrice {
     }
 
     func report(_ stage: String, _ incumbent: Double?, _ bound: Double?) {
-        if ProcessInfo.processInfo.environment["CS_DEBUG"] != nil {
-            print("DEBUG [\(PlanTable.fixed(clock.seconds, 2))] \(stage) inc \(incumbent.map { PlanTable.gbp($0) } ?? "-") bound \(bound.map { PlanTable.gbp($0) } ?? "-")")
-        }
         options.progress?(SolveProgress(stage: stage, elapsed: clock.seconds, incumbent: incumbent, bound: bound))
     }
 
@@ -103,12 +100,13 @@ struct BranchAndPrice {
             var enough = false
             for service in master.services {
                 let prices = master.prices(for: service, lp: lp)
-                let hosts = problem.services[service].participants.count
+                let hosts = master.councilsOf[service]!.count
                 let start = master.pricingCursor[service, default: 0]
                 var priced = 0
                 let finished = enumerators[service].enumerate(
                     prices: prices, threshold: epsilon, perHostLimit: 3,
                     rules: master.rules[service] ?? BranchRules(), startingAt: start,
+                    hosts: master.councilsOf[service],
                     shouldStop: {
                         if stopping() { return true }
                         if found.count >= partialPricingTarget { enough = true; return true }
@@ -139,7 +137,8 @@ struct BranchAndPrice {
                     let prices = master.prices(for: service, lp: lp)
                     _ = enumerators[service].enumerate(
                         prices: prices, threshold: epsilon, perHostLimit: 3,
-                        rules: master.rules[service] ?? BranchRules(), shouldStop: stopping
+                        rules: master.rules[service] ?? BranchRules(), hosts: master.councilsOf[service],
+                        shouldStop: stopping
                     ) { column, value in
                         found.append((column, value))
                         bestValue[service] = max(bestValue[service], value)
@@ -169,7 +168,7 @@ struct BranchAndPrice {
         }
         var extra = 0.0, largest = 0.0
         for service in master.services {
-            let most = problem.services[service].participants.count / 2
+            let most = master.councilsOf[service]!.count / 2
             extra += max(0, bestValue[service]) * Double(most)
             largest = max(largest, bestValue[service])
         }
@@ -281,6 +280,7 @@ struct BranchAndPrice {
         }
         var best: ([Int], Double)?
         for (key, value) in together where value > 1e-6 && value < 1 - 1e-6 {
+            // (Measured: closest to 1/2 beat "largest below 1" and "smallest above 0".)
             let score = abs(value - 0.5)
             if best == nil || score < best!.1 || (score == best!.1 && key.lexicographicallyPrecedes(best!.0)) {
                 best = (key, score)
@@ -397,7 +397,7 @@ struct BranchAndPrice {
                     offer(master.columns.indices.filter { values[$0] > 0.5 }.map { master.columns[$0] })
                     continue search
                 }
-                if processed % 200 == 0 { runHeuristicMIP(seconds: 1) }
+                if processed % 1000 == 0 { runHeuristicMIP(seconds: 0.5) }
                 var together = node.rules, apart = node.rules
                 together[service, default: BranchRules()].together.append([a, b])
                 apart[service, default: BranchRules()].apart.insert(problem.pairKey(a, b))

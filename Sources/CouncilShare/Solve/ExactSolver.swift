@@ -60,45 +60,71 @@ public struct ExactSolver {
 
     // MARK: max_saving
 
-    /// The largest saving, service by service.
+    /// The largest saving, service by service and, within a service, component
+    /// by component (councils that can never share with each other form
+    /// independent subproblems; see `GroupEnumerator.components`).
     func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]]) {
         var plan = emptyPlan(.optimal)
-        var bound: Double? = 0
-        // Smaller services first, so that time they leave over under a limit
-        // goes to the larger ones.
-        let order = problem.services.indices.sorted {
-            let lhs = problem.services[$0].participants.count, rhs = problem.services[$1].participants.count
-            return lhs != rhs ? lhs < rhs : $0 < $1
-        }
-        let sharing = order.filter { problem.services[$0].participants.count >= 2 }
-        var pools = [[GroupColumn]](repeating: [], count: problem.services.count)
-        for service in order {
-            let label = "service \(problem.services[service].id)"
-            // Under a time limit each service gets an equal share of what is left.
-            var engine = engine
-            if let limit = options.timeLimit, let position = sharing.firstIndex(of: service) {
-                let left = Double(sharing.count - position)
-                engine.deadline = clock.seconds + max(0, limit - clock.seconds) / left
+        // Parts (service, component) with two or more councils, smallest first,
+        // so that time they leave over under a limit goes to the larger ones.
+        var parts: [(service: Int, councils: [Int])] = []
+        for service in problem.services.indices {
+            for component in engine.enumerators[service].components where component.count >= 2 {
+                parts.append((service, component))
             }
-            if problem.services[service].participants.count < 2 { continue }
+        }
+        parts.sort { lhs, rhs in
+            if lhs.councils.count != rhs.councils.count { return lhs.councils.count < rhs.councils.count }
+            if lhs.service != rhs.service { return lhs.service < rhs.service }
+            return lhs.councils[0] < rhs.councils[0]
+        }
+        var pools = [[GroupColumn]](repeating: [], count: problem.services.count)
+        var outcomes = problem.services.indices.map { _ in
+            Plan.ServiceOutcome(status: .optimal, saving: 0, bound: 0)
+        }
+        for (position, part) in parts.enumerated() {
+            let service = part.service
+            let label = "service \(problem.services[service].id)"
+                + (part.councils.count < problem.services[service].participants.count ? " (\(part.councils.count) councils)" : "")
+            var engine = engine
+            if let limit = options.timeLimit {
+                // Each part gets its share of what is left, in proportion to its size.
+                let left = parts[position...].reduce(0) { $0 + Double($1.councils.count) }
+                engine.deadline = clock.seconds + max(0, limit - clock.seconds) * Double(part.councils.count) / left
+            }
             let seedWatch = Stopwatch()
-            let seed = GreedyPlan.plan(enumerator: engine.enumerators[service], shouldStop: engine.stopping)
+            let seed = GreedyPlan.plan(enumerator: engine.enumerators[service], hosts: part.councils, shouldStop: engine.stopping)
             let seedSeconds = seedWatch.seconds
             engine.report(label + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
-            let master = GroupMaster(problem: problem, services: [service], groupLimit: nil)
+            let master = GroupMaster(problem: problem, services: [service], groupLimit: nil, councils: part.councils)
             var outcome = engine.solve(master, seed: seed, label: label)
             outcome.statistics.pricingSeconds += seedSeconds
             plan.statistics.absorb(outcome.statistics)
-            pools[service] = master.columns
+            pools[service] += master.columns
+            var summary = outcomes[service]
             switch outcome.status {
+            case .optimal: break
+            case .feasible: if summary.status == .optimal { summary.status = .feasible }
+            case .noSolution: if summary.status != .infeasible { summary.status = .noSolution }
+            case .infeasible: summary.status = .infeasible
+            }
+            summary.saving += outcome.saving
+            if let partBound = outcome.bound, let total = summary.bound { summary.bound = total + partBound } else { summary.bound = nil }
+            outcomes[service] = summary
+            plan.groups += outcome.groups
+        }
+        var bound: Double? = 0
+        for index in outcomes.indices {
+            if outcomes[index].status == .optimal { outcomes[index].bound = outcomes[index].saving }
+            switch outcomes[index].status {
             case .optimal: break
             case .feasible: if plan.status == .optimal { plan.status = .feasible }
             case .noSolution: if plan.status != .infeasible { plan.status = .noSolution }
             case .infeasible: plan.status = .infeasible
             }
-            plan.groups += outcome.groups
-            if let serviceBound = outcome.bound, let total = bound { bound = total + serviceBound } else { bound = nil }
+            if let serviceBound = outcomes[index].bound, let total = bound { bound = total + serviceBound } else { bound = nil }
         }
+        plan.serviceOutcomes = outcomes
         plan.totalSaving = plan.groups.reduce(0) { $0 + $1.saving }
         plan.bound = plan.status == .infeasible ? nil : bound
         if plan.status == .optimal { plan.bound = plan.totalSaving }
@@ -150,6 +176,7 @@ public struct ExactSolver {
             var result = plan
             result.status = status
             result.objective = .minGroups
+            result.serviceOutcomes = []
             result.groupsLowerBound = status == .optimal ? plan.groupCount : lowerBound
             result.statistics = statistics
             if status == .optimal { result.bound = plan.totalSaving }

@@ -9,7 +9,7 @@
 /// GLPK sees it). It ignores `keep_together` obligations, so on instances with
 /// such rules it may be infeasible; the master then starts from phase 1.
 enum GreedyPlan {
-    static func plan(enumerator: GroupEnumerator, shouldStop: () -> Bool) -> [GroupColumn] {
+    static func plan(enumerator: GroupEnumerator, hosts: [Int]? = nil, shouldStop: () -> Bool) -> [GroupColumn] {
         let problem = enumerator.problem
         let spec = problem.services[enumerator.service]
         let prices = GroupPrices.savings(councils: problem.councilCount)
@@ -18,7 +18,7 @@ enum GreedyPlan {
         var chosen: [GroupColumn] = []
         while !shouldStop() {
             var best: (GroupColumn, Double)?
-            for host in spec.participants where !excluded[host] {
+            for host in hosts ?? spec.participants where !excluded[host] {
                 let entry: (GroupColumn, Double)?
                 if let cached = cache[host], cached.map({ !$0.0.members.contains { excluded[$0] } }) ?? true {
                     entry = cached

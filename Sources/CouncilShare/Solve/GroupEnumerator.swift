@@ -64,24 +64,45 @@ public final class GroupEnumerator {
         }
     }
 
+    /// The councils that can ever share this service with each other, in
+    /// groups: two councils are linked when one can host the other, and a
+    /// valid group lies inside one component (all its members are candidates
+    /// of its host). Components are independent subproblems. Ascending.
+    public var components: [[Int]] {
+        let spec = problem.services[service]
+        var parent = [Int](0..<problem.councilCount)
+        func root(_ x: Int) -> Int {
+            var x = x
+            while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }
+            return x
+        }
+        for host in spec.participants {
+            for member in candidates[host] { parent[root(member)] = root(host) }
+        }
+        var groups: [Int: [Int]] = [:]
+        for council in spec.participants { groups[root(council), default: []].append(council) }
+        return groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
+    }
+
     /// The number of candidate members of each host, for statistics.
     public var candidateCounts: [Int] { problem.services[service].participants.map { candidates[$0].count } }
 
     /// Visits every valid group with `value > threshold` (each member set once,
     /// with its best host). With `perHostLimit`, keeps only that many best
     /// groups per host, raising the threshold as it goes (pricing mode).
-    /// `excluded` councils are never used. Returns false if `shouldStop` ended it early.
+    /// `excluded` councils are never used; `hosts` limits the search to groups
+    /// hosted by those councils. Returns false if `shouldStop` ended it early.
     @discardableResult
     public func enumerate(
         prices: GroupPrices, threshold: Double, perHostLimit: Int? = nil,
         excluded: [Bool]? = nil, rules: BranchRules = BranchRules(), startingAt first: Int = 0,
-        shouldStop: () -> Bool = { false },
+        hosts only: [Int]? = nil, shouldStop: () -> Bool = { false },
         visit: (GroupColumn, Double) -> Void
     ) -> Bool {
         let spec = problem.services[service]
         let alpha = prices.savingWeight
         var found: [(GroupColumn, Double)] = []
-        let hosts = spec.participants
+        let hosts = only ?? spec.participants
         for step in hosts.indices {
             let host = hosts[(first + step) % hosts.count]
             if excluded?[host] == true { continue }

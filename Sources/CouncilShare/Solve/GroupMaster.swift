@@ -45,9 +45,18 @@ final class GroupMaster {
 
     enum Phase { case feasibility, optimise }
 
-    init(problem: Problem, services: [Int], groupLimit: Int?) {
+    /// Per service, the councils this master covers (a component, or all participants).
+    let councilsOf: [Int: [Int]]
+
+    init(problem: Problem, services: [Int], groupLimit: Int?, councils: [Int]? = nil) {
         self.problem = problem
         self.services = services
+        var councilsOf: [Int: [Int]] = [:]
+        for service in services {
+            let participants = problem.services[service].participants
+            councilsOf[service] = councils.map { subset in participants.filter { subset.contains($0) } } ?? participants
+        }
+        self.councilsOf = councilsOf
         var model = LinearModel(name: problem.name, sense: .maximize)
         rowOf = [[Int?]](repeating: [Int?](repeating: nil, count: problem.councilCount), count: problem.services.count)
         cuts = Array(repeating: [], count: problem.services.count)
@@ -56,7 +65,7 @@ final class GroupMaster {
             let spec = problem.services[service]
             var bound = Set<Int>()
             for (a, b) in spec.keepTogether { bound.insert(a); bound.insert(b) }
-            for council in spec.participants {
+            for council in councilsOf[service]! {
                 let mustShare = bound.contains(council)
                 let row = model.addConstraint(
                     name: "onceEach_\(spec.id)_\(problem.councils[council].id)",

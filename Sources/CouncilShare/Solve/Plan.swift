@@ -26,6 +26,15 @@ public struct Plan: Sendable {
     public var groupsLowerBound: Int?
     public var statistics = SolveStatistics()
 
+    /// How each service's search ended (max_saving solves services separately).
+    public struct ServiceOutcome: Sendable {
+        public var status: Status
+        public var saving: Double
+        public var bound: Double?
+    }
+    /// Indexed by service; empty when services were solved together.
+    public var serviceOutcomes: [ServiceOutcome] = []
+
     public var groupCount: Int { groups.count }
 
     /// Relative gap between the plan and its bound (0 when optimal).
