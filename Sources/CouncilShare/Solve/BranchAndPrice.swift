@@ -41,6 +41,8 @@ struct BranchAndPrice {
         var saving: Double
         var bound: Double?
         var statistics = SolveStatistics()
+        /// Set when the search stopped with work left, to resume it.
+        var state: SearchState?
     }
 
     /// The earlier of the global time limit and this search's deadline.
@@ -291,10 +293,23 @@ struct BranchAndPrice {
 
     // MARK: The search
 
-    func solve(_ master: GroupMaster, seed: [GroupColumn], label: String) -> Outcome {
-        var stats = SolveStatistics()
-        master.add(seed)
+    /// Everything a stopped search needs to go on later (a time share ran out).
+    final class SearchState {
         var incumbent: (groups: [GroupColumn], saving: Double)?
+        var open: [Node] = [Node(rules: [:], bound: .infinity, depth: 0, order: 0)]
+        var created = 1
+        var processed = 0
+        var rootBound: Double?
+    }
+
+    /// Searches `master` until it is solved or time runs out. Pass the `state`
+    /// of an earlier, stopped call (same master) to go on from where it stopped.
+    func solve(_ master: GroupMaster, seed: [GroupColumn], label: String, resuming state: SearchState? = nil) -> Outcome {
+        var stats = SolveStatistics()
+        let state = state ?? SearchState()
+        let resumed = state.processed > 0 || state.incumbent != nil
+        if !resumed { master.add(seed) }
+        var incumbent = state.incumbent
         func offer(_ groups: [GroupColumn]) {
             guard let indices = master.indices(of: groups) else { return }
             let saved = master.rules
@@ -306,7 +321,7 @@ struct BranchAndPrice {
                 incumbent = (groups, saving)
             }
         }
-        offer(seed)
+        if !resumed { offer(seed) }
 
         func runHeuristicMIP(seconds: Double) {
             let saved = master.rules
@@ -326,11 +341,18 @@ struct BranchAndPrice {
             master.apply(saved)
         }
 
-        var open: [Node] = [Node(rules: [:], bound: .infinity, depth: 0, order: 0)]
-        var created = 1
-        var processed = 0
-        var rootBound: Double?
+        var open = state.open
+        var created = state.created
+        var processed = state.processed
+        var rootBound = state.rootBound
         var exhausted = false
+        defer {
+            state.incumbent = incumbent
+            state.open = open
+            state.created = created
+            state.processed = processed
+            state.rootBound = rootBound
+        }
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
         func openBound() -> Double? { open.map(\.bound).max() }
 
@@ -411,10 +433,11 @@ struct BranchAndPrice {
         }
         master.apply([:])
         stats.columns = master.columns.count
-        stats.branchNodes = processed
+        stats.branchNodes = processed - (resumed ? state.processed : 0)
         guard let incumbent else {
             let status: Plan.Status = exhausted ? .infeasible : .noSolution
-            return Outcome(status: status, groups: [], saving: 0, bound: exhausted ? nil : openBound(), statistics: stats)
+            return Outcome(status: status, groups: [], saving: 0, bound: exhausted ? nil : openBound(), statistics: stats,
+                           state: exhausted ? nil : state)
         }
         if exhausted {
             return Outcome(status: .optimal, groups: incumbent.groups, saving: incumbent.saving,
@@ -422,6 +445,6 @@ struct BranchAndPrice {
         }
         let bound = openBound().map { max($0, incumbent.saving) }
         return Outcome(status: .feasible, groups: incumbent.groups, saving: incumbent.saving,
-                       bound: bound.map { $0.isFinite ? $0 : nil } ?? nil, statistics: stats)
+                       bound: bound.map { $0.isFinite ? $0 : nil } ?? nil, statistics: stats, state: state)
     }
 }

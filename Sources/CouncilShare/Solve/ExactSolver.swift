@@ -64,6 +64,10 @@ public struct ExactSolver {
     /// by component (councils that can never share with each other form
     /// independent subproblems; see `GroupEnumerator.components`).
     func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]]) {
+        func label(_ part: (service: Int, councils: [Int])) -> String {
+            let spec = problem.services[part.service]
+            return "service \(spec.id)" + (part.councils.count < spec.participants.count ? " (\(part.councils.count) councils)" : "")
+        }
         var plan = emptyPlan(.optimal)
         // Parts (service, component) with two or more councils, smallest first,
         // so that time they leave over under a limit goes to the larger ones.
@@ -78,14 +82,9 @@ public struct ExactSolver {
             if lhs.service != rhs.service { return lhs.service < rhs.service }
             return lhs.councils[0] < rhs.councils[0]
         }
-        var pools = [[GroupColumn]](repeating: [], count: problem.services.count)
-        var outcomes = problem.services.indices.map { _ in
-            Plan.ServiceOutcome(status: .optimal, saving: 0, bound: 0)
-        }
+        var results: [(master: GroupMaster, outcome: BranchAndPrice.Outcome)] = []
         for (position, part) in parts.enumerated() {
             let service = part.service
-            let label = "service \(problem.services[service].id)"
-                + (part.councils.count < problem.services[service].participants.count ? " (\(part.councils.count) councils)" : "")
             var engine = engine
             if let limit = options.timeLimit {
                 // Each part gets its share of what is left, in proportion to its size.
@@ -95,12 +94,35 @@ public struct ExactSolver {
             let seedWatch = Stopwatch()
             let seed = GreedyPlan.plan(enumerator: engine.enumerators[service], hosts: part.councils, shouldStop: engine.stopping)
             let seedSeconds = seedWatch.seconds
-            engine.report(label + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
+            engine.report(label(part) + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
             let master = GroupMaster(problem: problem, services: [service], groupLimit: nil, councils: part.councils)
-            var outcome = engine.solve(master, seed: seed, label: label)
+            var outcome = engine.solve(master, seed: seed, label: label(part))
             outcome.statistics.pricingSeconds += seedSeconds
             plan.statistics.absorb(outcome.statistics)
-            pools[service] += master.columns
+            results.append((master, outcome))
+        }
+        // Time left over by parts that finished early goes to those that did not.
+        var unfinished = results.indices.filter { results[$0].outcome.state != nil }
+        while let limit = options.timeLimit, !unfinished.isEmpty, !options.shouldStop(), limit - clock.seconds > 0.05 {
+            let index = unfinished.removeFirst()
+            var engine = engine
+            let left = unfinished.reduce(Double(parts[index].councils.count)) { $0 + Double(parts[$1].councils.count) }
+            engine.deadline = clock.seconds + max(0, limit - clock.seconds) * Double(parts[index].councils.count) / left
+            let previous = results[index].outcome
+            var outcome = engine.solve(results[index].master, seed: [], label: label(parts[index]), resuming: previous.state)
+            if outcome.status == .noSolution && previous.status == .feasible { outcome = previous; outcome.state = nil }
+            plan.statistics.absorb(outcome.statistics)
+            results[index].outcome = outcome
+        }
+
+        var pools = [[GroupColumn]](repeating: [], count: problem.services.count)
+        var outcomes = problem.services.indices.map { _ in
+            Plan.ServiceOutcome(status: .optimal, saving: 0, bound: 0)
+        }
+        for (index, part) in parts.enumerated() {
+            let service = part.service
+            let outcome = results[index].outcome
+            pools[service] += results[index].master.columns
             var summary = outcomes[service]
             switch outcome.status {
             case .optimal: break
