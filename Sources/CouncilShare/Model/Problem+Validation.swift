@@ -2,7 +2,8 @@
 
 extension Problem {
     /// Validates an instance against MODEL.md and builds the indexed problem.
-    /// Every error names `file`, the record and the field.
+    /// Every error names `file` and the record, and the field when one field is
+    /// at fault (a duplicate row or a contradiction between rules names the record).
     public init(instance: Instance, file: String) throws {
         func fail(_ record: String, _ field: String?, _ message: String) -> InputError {
             InputError(file: file, record: record, field: field, message: message)

@@ -270,25 +270,55 @@ struct BranchAndPrice {
         return .solved(relaxation)
     }
 
-    /// The fractional pair to branch on: togetherness closest to 1/2.
-    func branchingPair(_ master: GroupMaster, _ lp: LPResult) -> (service: Int, a: Int, b: Int)? {
+    enum Branching {
+        /// Ryan-Foster: councils `a` and `b` of `service` together, or apart.
+        case pair(service: Int, a: Int, b: Int)
+        /// Council `a` of `service` shares, or keeps the service in-house.
+        case coverage(service: Int, council: Int)
+    }
+
+    /// What to branch on in a fractional LP solution (nil when it is integral).
+    ///
+    /// A pair `(a, b)` is useful when its togetherness `t = Σ_{g ⊇ {a,b}} x_g`
+    /// is fractional and some positive group holds exactly one of the two
+    /// (otherwise the "together" child keeps the same LP point); of those, the
+    /// one with `t` closest to 1/2. If there is none, every fractional group's
+    /// members are covered by it alone, so some council's coverage
+    /// `Σ_{g ∋ a} x_g` is fractional (this happens with the group-limit row),
+    /// and the search branches on whether that council shares.
+    func branching(_ master: GroupMaster, _ lp: LPResult) -> Branching? {
         let values = master.groupValues(lp)
         var together: [[Int]: Double] = [:]
+        var coverage: [[Int]: Double] = [:]
         for (offset, column) in master.columns.enumerated() where values[offset] > 1e-6 {
             let members = column.members
-            for a in 0..<members.count { for b in (a + 1)..<members.count {
-                together[[column.service, members[a], members[b]], default: 0] += values[offset]
-            } }
+            for a in 0..<members.count {
+                coverage[[column.service, members[a]], default: 0] += values[offset]
+                for b in (a + 1)..<members.count {
+                    together[[column.service, members[a], members[b]], default: 0] += values[offset]
+                }
+            }
         }
         var best: ([Int], Double)?
         for (key, value) in together where value > 1e-6 && value < 1 - 1e-6 {
+            let coverA = coverage[[key[0], key[1]]] ?? 0, coverB = coverage[[key[0], key[2]]] ?? 0
+            guard coverA - value > 1e-6 || coverB - value > 1e-6 else { continue }
             // (Measured: closest to 1/2 beat "largest below 1" and "smallest above 0".)
             let score = abs(value - 0.5)
             if best == nil || score < best!.1 || (score == best!.1 && key.lexicographicallyPrecedes(best!.0)) {
                 best = (key, score)
             }
         }
-        return best.map { ($0.0[0], $0.0[1], $0.0[2]) }
+        if let best { return .pair(service: best.0[0], a: best.0[1], b: best.0[2]) }
+        var council: ([Int], Double)?
+        for (key, value) in coverage where value > 1e-6 && value < 1 - 1e-6 {
+            let score = abs(value - 0.5)
+            if council == nil || score < council!.1 || (score == council!.1 && key.lexicographicallyPrecedes(council!.0)) {
+                council = (key, score)
+            }
+        }
+        if let council { return .coverage(service: council.0[0], council: council.0[1]) }
+        return nil
     }
 
     // MARK: The search
@@ -413,18 +443,24 @@ struct BranchAndPrice {
                 }
                 let bound = node.depth == 0 ? (rootBound ?? nodeBound) : nodeBound
                 if let incumbent, bound <= incumbent.saving + tolerance() { continue search }
-                guard let (service, a, b) = branchingPair(master, lp) else {
+                guard let decision = branching(master, lp) else {
                     // Integral: the LP solution is a plan.
                     let values = master.groupValues(lp)
                     offer(master.columns.indices.filter { values[$0] > 0.5 }.map { master.columns[$0] })
                     continue search
                 }
                 if processed % 1000 == 0 { runHeuristicMIP(seconds: 0.5) }
-                var together = node.rules, apart = node.rules
-                together[service, default: BranchRules()].together.append([a, b])
-                apart[service, default: BranchRules()].apart.insert(problem.pairKey(a, b))
-                open.append(Node(rules: apart, bound: bound, depth: node.depth + 1, order: created))
-                open.append(Node(rules: together, bound: bound, depth: node.depth + 1, order: created + 1))
+                var first = node.rules, second = node.rules
+                switch decision {
+                case let .pair(service, a, b):
+                    first[service, default: BranchRules()].apart.insert(problem.pairKey(a, b))
+                    second[service, default: BranchRules()].together.append([a, b])
+                case let .coverage(service, council):
+                    first[service, default: BranchRules()].inHouse.insert(council)
+                    second[service, default: BranchRules()].mustShare.insert(council)
+                }
+                open.append(Node(rules: first, bound: bound, depth: node.depth + 1, order: created))
+                open.append(Node(rules: second, bound: bound, depth: node.depth + 1, order: created + 1))
                 created += 2
                 if processed % 10 == 0 {
                     report(label + ": \(processed) nodes, \(open.count) open", incumbent?.saving, openBound())

@@ -137,7 +137,6 @@ public struct ExactSolver {
         }
         var bound: Double? = 0
         for index in outcomes.indices {
-            if outcomes[index].status == .optimal { outcomes[index].bound = outcomes[index].saving }
             switch outcomes[index].status {
             case .optimal: break
             case .feasible: if plan.status == .optimal { plan.status = .feasible }
@@ -148,8 +147,7 @@ public struct ExactSolver {
         }
         plan.serviceOutcomes = outcomes
         plan.totalSaving = plan.groups.reduce(0) { $0 + $1.saving }
-        plan.bound = plan.status == .infeasible ? nil : bound
-        if plan.status == .optimal { plan.bound = plan.totalSaving }
+        plan.bound = plan.status == .infeasible ? nil : bound.map { max($0, plan.groups.reduce(0) { $0 + $1.saving }) }
         return (plan, pools)
     }
 
@@ -182,7 +180,13 @@ public struct ExactSolver {
 
     func minGroups(_ engine: BranchAndPrice) -> Plan {
         let (largest, pools) = largestSaving(engine)
-        guard largest.status == .optimal || largest.status == .feasible else { return largest }
+        guard largest.status == .optimal || largest.status == .feasible else {
+            var result = emptyPlan(largest.status)
+            result.objective = .minGroups
+            result.statistics = largest.statistics
+            result.bound = largest.status == .noSolution ? largest.bound : nil
+            return result
+        }
         if !meetsTarget(largest.totalSaving) { return applyTarget(to: largest) }
         var statistics = largest.statistics
 
@@ -201,7 +205,6 @@ public struct ExactSolver {
             result.serviceOutcomes = []
             result.groupsLowerBound = status == .optimal ? plan.groupCount : lowerBound
             result.statistics = statistics
-            if status == .optimal { result.bound = plan.totalSaving }
             return result
         }
 
@@ -242,6 +245,7 @@ public struct ExactSolver {
                 var plan = best
                 plan.groups = outcome.groups
                 plan.totalSaving = outcome.saving
+                plan.bound = outcome.bound.map { max($0, outcome.saving) } ?? outcome.saving
                 return finish(plan, status: .optimal)
             case .optimal, .infeasible:
                 lowerBound = limit + 1

@@ -54,19 +54,23 @@ public struct GroupPrices: Sendable {
     }
 }
 
-/// Ryan-Foster branching decisions for one service: pairs of councils that
-/// must be in the same group or both outside every group (`together`), and
-/// pairs that may not share a group (`apart`).
+/// Branching decisions for one service: pairs of councils that must be in
+/// the same group or both outside every group (`together`), pairs that may
+/// not share a group (`apart`) (Ryan-Foster), and councils that must share
+/// (`mustShare`) or keep the service in-house (`inHouse`).
 public struct BranchRules: Sendable, Equatable {
     public var together: [[Int]] = []
     /// Pair keys (`Problem.pairKey`).
     public var apart: Set<Int> = []
+    public var mustShare: Set<Int> = []
+    public var inHouse: Set<Int> = []
     public init() {}
 
-    public var isEmpty: Bool { together.isEmpty && apart.isEmpty }
+    public var isEmpty: Bool { together.isEmpty && apart.isEmpty && mustShare.isEmpty && inHouse.isEmpty }
 
     /// Whether a group (ascending members) keeps every decision.
     func allows(_ members: [Int], problem: Problem) -> Bool {
+        if !inHouse.isEmpty && members.contains(where: { inHouse.contains($0) }) { return false }
         for pair in together where members.contains(pair[0]) != members.contains(pair[1]) { return false }
         if !apart.isEmpty {
             for a in members { for b in members where a < b && apart.contains(problem.pairKey(a, b)) { return false } }

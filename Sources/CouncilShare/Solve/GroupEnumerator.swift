@@ -105,6 +105,7 @@ public final class GroupEnumerator {
         let hosts = only ?? spec.participants
         for step in hosts.indices {
             let host = hosts[(first + step) % hosts.count]
+            if rules.inHouse.contains(host) { continue }
             if excluded?[host] == true { continue }
             if shouldStop() { return false }
             found.removeAll(keepingCapacity: true)
@@ -126,6 +127,7 @@ public final class GroupEnumerator {
         var pool = candidates[host]
         if let excluded { pool.removeAll { excluded[$0] } }
         if !rules.apart.isEmpty { pool.removeAll { rules.apart.contains(problem.pairKey($0, host)) } }
+        if !rules.inHouse.isEmpty { pool.removeAll { rules.inHouse.contains($0) } }
         let slots = spec.maxMembers - 1
         if pool.isEmpty || slots < 1 { return }
 

@@ -77,16 +77,34 @@ final class GroupMaster {
         if let groupLimit {
             groupLimitRow = model.addConstraint(name: "groupLimit", upper: Double(groupLimit))
         }
-        for row in mustShareRows {
-            artificials.append(model.addVariable(
-                name: "artificial_\(model.constraints[row.index].name)", lower: 0, upper: 0,
-                objective: 0, column: [.init(row: row, coefficient: 1)]))
-        }
         self.model = model
         solver = GLPKSolver(model: model)
+        // Every council row gets an artificial (branching may oblige any council to
+        // share); they are fixed at 0 outside phase 1.
+        for service in services {
+            for council in councilsOf[service]! { addArtificial(for: ConstraintID(index: rowOf[service][council]!)) }
+        }
+        hasObligations = !mustShareRows.isEmpty
+        baseLower = self.model.constraints.map(\.lower)
     }
 
-    var needsFeasibilityPhase: Bool { !artificials.isEmpty }
+    /// Lower bounds of the rows before any branching decision.
+    private var baseLower: [Double] = []
+    private var artificialRows: Set<Int> = []
+
+    /// An artificial column for a row that must be covered, used in phase 1 only.
+    /// Must be called before any group column is added (it keeps artificials first).
+    private func addArtificial(for row: ConstraintID) {
+        guard artificialRows.insert(row.index).inserted else { return }
+        artificials.append(model.addVariable(
+            name: "artificial_\(model.constraints[row.index].name)", lower: 0, upper: phase == .feasibility ? 1 : 0,
+            objective: phase == .feasibility ? -1 : 0, column: [.init(row: row, coefficient: 1)]))
+        solver.synchronize(with: model)
+    }
+
+    /// True while some row must be covered (keep_together, or a branching decision).
+    private(set) var hasObligations = false
+    var needsFeasibilityPhase: Bool { hasObligations }
 
     /// Switches between phase 1 (artificials free, objective −Σ artificials)
     /// and phase 2 (artificials fixed at 0, objective the savings).
@@ -148,6 +166,19 @@ final class GroupMaster {
         let cleaned = newRules.filter { !$0.value.isEmpty }
         if cleaned == rules { return }
         rules = cleaned
+        var obliged = baseLower.contains { $0 >= 1 }
+        for service in services {
+            let mustShare = rules[service]?.mustShare ?? []
+            for council in councilsOf[service]! {
+                let row = rowOf[service][council]!
+                let lower = mustShare.contains(council) ? 1 : baseLower[row]
+                if lower >= 1 { obliged = true }
+                if model.constraints[row].lower != lower {
+                    model.setBounds(of: ConstraintID(index: row), lower: lower, upper: 1)
+                }
+            }
+        }
+        hasObligations = obliged
         for (offset, column) in columns.enumerated() {
             let allowed = rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true
             if allowed == !disabled[offset] { continue }
