@@ -107,7 +107,7 @@ struct BranchAndPrice {
                 var priced = 0
                 let finished = enumerators[service].enumerate(
                     prices: prices, threshold: epsilon, perHostLimit: 3,
-                    rules: master.rules[service] ?? BranchRules(), startingAt: start,
+                    excluded: master.outside, rules: master.rules[service] ?? BranchRules(), startingAt: start,
                     hosts: master.councilsOf[service],
                     shouldStop: {
                         if stopping() { return true }
@@ -139,7 +139,8 @@ struct BranchAndPrice {
                     let prices = master.prices(for: service, lp: lp)
                     _ = enumerators[service].enumerate(
                         prices: prices, threshold: epsilon, perHostLimit: 3,
-                        rules: master.rules[service] ?? BranchRules(), hosts: master.councilsOf[service],
+                        excluded: master.outside, rules: master.rules[service] ?? BranchRules(),
+                        hosts: master.councilsOf[service],
                         shouldStop: stopping
                     ) { column, value in
                         found.append((column, value))

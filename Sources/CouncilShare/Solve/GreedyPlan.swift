@@ -9,11 +9,13 @@
 /// GLPK sees it). It ignores `keep_together` obligations, so on instances with
 /// such rules it may be infeasible; the master then starts from phase 1.
 enum GreedyPlan {
-    static func plan(enumerator: GroupEnumerator, hosts: [Int]? = nil, shouldStop: () -> Bool) -> [GroupColumn] {
+    static func plan(
+        enumerator: GroupEnumerator, hosts: [Int]? = nil, outside: [Bool]? = nil, shouldStop: () -> Bool
+    ) -> [GroupColumn] {
         let problem = enumerator.problem
         let spec = problem.services[enumerator.service]
         let prices = GroupPrices.savings(councils: problem.councilCount)
-        var excluded = [Bool](repeating: false, count: problem.councilCount)
+        var excluded = outside ?? [Bool](repeating: false, count: problem.councilCount)
         var cache: [Int: (GroupColumn, Double)?] = [:]
         var chosen: [GroupColumn] = []
         while !shouldStop() {

@@ -45,8 +45,11 @@ final class GroupMaster {
 
     enum Phase { case feasibility, optimise }
 
-    /// Per service, the councils this master covers (a component, or all participants).
+    /// Per service, the councils this master covers (a component, a region, or all participants).
     let councilsOf: [Int: [Int]]
+    /// Councils outside this master (true), or nil when it covers every participant.
+    /// Pricing never uses them, so every group stays inside.
+    let outside: [Bool]?
 
     init(problem: Problem, services: [Int], groupLimit: Int?, councils: [Int]? = nil) {
         self.problem = problem
@@ -57,6 +60,13 @@ final class GroupMaster {
             councilsOf[service] = councils.map { subset in participants.filter { subset.contains($0) } } ?? participants
         }
         self.councilsOf = councilsOf
+        if let councils {
+            var mask = [Bool](repeating: true, count: problem.councilCount)
+            for council in councils { mask[council] = false }
+            outside = mask
+        } else {
+            outside = nil
+        }
         var model = LinearModel(name: problem.name, sense: .maximize)
         rowOf = [[Int?]](repeating: [Int?](repeating: nil, count: problem.councilCount), count: problem.services.count)
         cuts = Array(repeating: [], count: problem.services.count)
