@@ -118,6 +118,76 @@ public final class GLPKSolver {
         lpIsCurrent = false
     }
 
+    // MARK: Edits in place
+    //
+    // These change the loaded model and GLPK together, without keeping a
+    // second copy of the model anywhere (a caller that edits its own copy and
+    // calls `synchronize` pays for a full copy of the model on every edit).
+
+    /// Adds columns; their entries may only name existing rows.
+    @discardableResult
+    public func addVariables(_ variables: [LinearModel.Variable]) -> [VariableID] {
+        guard !variables.isEmpty else { return [] }
+        let first = glp_add_cols(problem, Int32(variables.count))
+        var ids: [VariableID] = []
+        ids.reserveCapacity(variables.count)
+        for (offset, variable) in variables.enumerated() {
+            let index = first + Int32(offset)
+            glp_set_col_name(problem, index, GLPKNames.sanitized(variable.name, fallback: "x\(index)"))
+            setColumnBounds(index, variable)
+            glp_set_obj_coef(problem, index, variable.objective)
+            var seen = Set<Int>()
+            var indices: [Int32] = [0], values: [Double] = [0]
+            for entry in variable.column {
+                precondition(entry.row.index >= 0 && entry.row.index < model.constraints.count, "row out of range in \(variable.name)")
+                precondition(seen.insert(entry.row.index).inserted, "duplicate row in \(variable.name)")
+                precondition(entry.coefficient.isFinite, "non-finite coefficient in \(variable.name)")
+                indices.append(Int32(entry.row.index + 1))
+                values.append(entry.coefficient)
+            }
+            glp_set_mat_col(problem, index, Int32(indices.count - 1), indices, values)
+            ids.append(model.append(variable))
+        }
+        lpIsCurrent = false
+        return ids
+    }
+
+    /// Adds a row with entries in existing columns (a cut).
+    @discardableResult
+    public func addConstraint(name: String, lower: Double = -.infinity, upper: Double = .infinity,
+                              terms: [(VariableID, Double)]) -> ConstraintID {
+        let row = model.addConstraint(name: name, lower: lower, upper: upper, terms: terms)
+        let index = glp_add_rows(problem, 1)
+        glp_set_row_name(problem, index, GLPKNames.sanitized(name, fallback: "r\(index)"))
+        setRowBounds(index, model.constraints[row.index])
+        if !terms.isEmpty {
+            var seen = Set<Int>()
+            for (variable, _) in terms { precondition(seen.insert(variable.index).inserted, "duplicate entry in row \(name)") }
+            glp_set_mat_row(problem, index, Int32(terms.count),
+                            [0] + terms.map { Int32($0.0.index + 1) }, [0] + terms.map(\.1))
+        }
+        lpIsCurrent = false
+        return row
+    }
+
+    public func setBounds(of variable: VariableID, lower: Double, upper: Double) {
+        model.setBounds(of: variable, lower: lower, upper: upper)
+        setColumnBounds(Int32(variable.index + 1), model.variables[variable.index])
+        lpIsCurrent = false
+    }
+
+    public func setBounds(of row: ConstraintID, lower: Double, upper: Double) {
+        model.setBounds(of: row, lower: lower, upper: upper)
+        setRowBounds(Int32(row.index + 1), model.constraints[row.index])
+        lpIsCurrent = false
+    }
+
+    public func setObjective(of variable: VariableID, to value: Double) {
+        model.setObjective(of: variable, to: value)
+        glp_set_obj_coef(problem, Int32(variable.index + 1), value)
+        lpIsCurrent = false
+    }
+
     private func setRowBounds(_ index: Int32, _ row: LinearModel.Constraint) {
         let (kind, lower, upper) = GLPKSolver.boundType(row.lower, row.upper)
         glp_set_row_bnds(problem, index, kind, lower, upper)

@@ -26,6 +26,25 @@ public struct LinearModel: Sendable {
         public var objective: Double
         /// Row indices and coefficients; each row at most once.
         public var column: [Entry]
+
+        public init(name: String, lower: Double = 0, upper: Double = .infinity, isInteger: Bool = false,
+                    objective: Double, column: [Entry]) {
+            precondition(objective.isFinite, "objective of \(name) is not finite")
+            precondition(!lower.isNaN && !upper.isNaN && lower <= upper, "bad bounds for \(name)")
+            self.name = name
+            self.lower = lower
+            self.upper = upper
+            self.isInteger = isInteger
+            self.objective = objective
+            self.column = column
+        }
+    }
+
+    /// Appends a variable built elsewhere.
+    @discardableResult
+    public mutating func append(_ variable: Variable) -> VariableID {
+        variables.append(variable)
+        return VariableID(index: variables.count - 1)
     }
 
     public struct Entry: Sendable, Equatable {

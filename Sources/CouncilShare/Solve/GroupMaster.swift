@@ -23,7 +23,9 @@ import LinearModel
 final class GroupMaster {
     let problem: Problem
     let services: [Int]
-    private(set) var model: LinearModel
+    /// The model as loaded in GLPK (edited only through the solver, so that
+    /// no second copy of it is kept).
+    var model: LinearModel { solver.model }
     private let solver: GLPKSolver
     /// Row of (service, council), or nil.
     private var rowOf: [[Int?]]
@@ -87,7 +89,6 @@ final class GroupMaster {
         if let groupLimit {
             groupLimitRow = model.addConstraint(name: "groupLimit", upper: Double(groupLimit))
         }
-        self.model = model
         solver = GLPKSolver(model: model)
         // Every council row gets an artificial (branching may oblige any council to
         // share); they are fixed at 0 outside phase 1.
@@ -106,10 +107,9 @@ final class GroupMaster {
     /// Must be called before any group column is added (it keeps artificials first).
     private func addArtificial(for row: ConstraintID) {
         guard artificialRows.insert(row.index).inserted else { return }
-        artificials.append(model.addVariable(
+        artificials += solver.addVariables([LinearModel.Variable(
             name: "artificial_\(model.constraints[row.index].name)", lower: 0, upper: phase == .feasibility ? 1 : 0,
-            objective: phase == .feasibility ? -1 : 0, column: [.init(row: row, coefficient: 1)]))
-        solver.synchronize(with: model)
+            objective: phase == .feasibility ? -1 : 0, column: [.init(row: row, coefficient: 1)])])
     }
 
     /// True while some row must be covered (keep_together, or a branching decision).
@@ -121,27 +121,26 @@ final class GroupMaster {
     func setPhase(_ newPhase: Phase) {
         phase = newPhase
         for variable in artificials {
-            model.setBounds(of: variable, lower: 0, upper: newPhase == .feasibility ? 1 : 0)
-            model.setObjective(of: variable, to: newPhase == .feasibility ? -1 : 0)
+            solver.setBounds(of: variable, lower: 0, upper: newPhase == .feasibility ? 1 : 0)
+            solver.setObjective(of: variable, to: newPhase == .feasibility ? -1 : 0)
         }
         for (offset, column) in columns.enumerated() {
-            model.setObjective(
+            solver.setObjective(
                 of: VariableID(index: firstGroupVariable + offset),
                 to: newPhase == .feasibility ? 0 : column.saving)
         }
-        solver.synchronize(with: model)
     }
 
     func setGroupLimit(_ limit: Int) {
         guard let row = groupLimitRow else { preconditionFailure("master has no group limit row") }
-        model.setBounds(of: row, lower: -.infinity, upper: Double(limit))
-        solver.synchronize(with: model)
+        solver.setBounds(of: row, lower: -.infinity, upper: Double(limit))
     }
 
     /// Adds the columns not already present; returns how many were new.
     @discardableResult
     func add(_ newColumns: [GroupColumn]) -> Int {
         var added = 0
+        var batch: [LinearModel.Variable] = []
         for column in newColumns where services.contains(column.service) && known.insert(column).inserted {
             var entries: [LinearModel.Entry] = column.members.map {
                 .init(row: ConstraintID(index: rowOf[column.service][$0]!), coefficient: 1)
@@ -153,18 +152,15 @@ final class GroupMaster {
             let spec = problem.services[column.service]
             let name = "join_\(spec.id)_" + column.members.map { problem.councils[$0].id }.joined(separator: "_")
                 + "_host_\(problem.councils[column.host].id)"
-            model.addVariable(
-                name: name, lower: 0, upper: .infinity, isInteger: true,
-                objective: phase == .feasibility ? 0 : column.saving, column: entries)
             columns.append(column)
             let allowed = rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true
             disabled.append(!allowed)
-            if !allowed {
-                model.setBounds(of: VariableID(index: model.variables.count - 1), lower: 0, upper: 0)
-            }
+            batch.append(LinearModel.Variable(
+                name: name, lower: 0, upper: allowed ? .infinity : 0, isInteger: true,
+                objective: phase == .feasibility ? 0 : column.saving, column: entries))
             added += 1
         }
-        if added > 0 { solver.synchronize(with: model) }
+        solver.addVariables(batch)
         return added
     }
 
@@ -184,7 +180,7 @@ final class GroupMaster {
                 let lower = mustShare.contains(council) ? 1 : baseLower[row]
                 if lower >= 1 { obliged = true }
                 if model.constraints[row].lower != lower {
-                    model.setBounds(of: ConstraintID(index: row), lower: lower, upper: 1)
+                    solver.setBounds(of: ConstraintID(index: row), lower: lower, upper: 1)
                 }
             }
         }
@@ -193,9 +189,8 @@ final class GroupMaster {
             let allowed = rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true
             if allowed == !disabled[offset] { continue }
             disabled[offset] = !allowed
-            model.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: allowed ? .infinity : 0)
+            solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: allowed ? .infinity : 0)
         }
-        solver.synchronize(with: model)
     }
 
     static func meetsTwice(_ members: [Int], _ triple: [Int]) -> Bool {
@@ -215,11 +210,10 @@ final class GroupMaster {
             terms.append((VariableID(index: firstGroupVariable + offset), 1))
         }
         let spec = problem.services[service]
-        let row = model.addConstraint(
+        let row = solver.addConstraint(
             name: "subsetRow_\(spec.id)_" + sorted.map { problem.councils[$0].id }.joined(separator: "_"),
             upper: 1, terms: terms)
         cuts[service].append((sorted, row))
-        solver.synchronize(with: model)
         return true
     }
 
