@@ -8,9 +8,12 @@ extension Problem {
         func fail(_ record: String, _ field: String?, _ message: String) -> InputError {
             InputError(file: file, record: record, field: field, message: message)
         }
-        func finite(_ value: Double, _ record: String, _ field: String, min: Double = 0) throws {
+        /// Amounts are capped so that sums over every council stay exact and
+        /// far from overflow: 1e13 (ten trillion pounds, or units of volume).
+        func finite(_ value: Double, _ record: String, _ field: String, min: Double = 0, max: Double = 1e13) throws {
             guard value.isFinite else { throw fail(record, field, "must be a finite number") }
             guard value >= min else { throw fail(record, field, "must be at least \(min), found \(value)") }
+            guard value <= max else { throw fail(record, field, "must be at most \(max), found \(value)") }
         }
 
         // Councils.
@@ -102,7 +105,7 @@ extension Problem {
             let record = "distances[\(index)] (\(row.a), \(row.b))"
             let a = try councilIndex(row.a, record, "a"), b = try councilIndex(row.b, record, "b")
             guard a != b else { throw fail(record, "b", "a distance needs two different councils") }
-            try finite(row.km, record, "km")
+            try finite(row.km, record, "km", max: 1e5)
             if let previous = overridden[key(a, b)], previous != row.km {
                 throw fail(record, "km", "contradicts an earlier distance for the same pair (\(previous) km)")
             }
@@ -168,7 +171,9 @@ extension Problem {
             case .points(let points):
                 curve = try Problem.validatedPoints(points, fail: { fail(record, "cost_curve.points", $0) })
             case let .power(scale, exponent):
-                guard scale.isFinite, scale > 0 else { throw fail(record, "cost_curve.power.scale", "must be a positive number, found \(scale)") }
+                guard scale.isFinite, scale > 0, scale <= 1e13 else {
+                    throw fail(record, "cost_curve.power.scale", "must be a positive number up to 1e13, found \(scale)")
+                }
                 guard exponent.isFinite, exponent > 0, exponent <= 1 else {
                     throw fail(record, "cost_curve.power.exponent", "must be in (0, 1] (economies of scale), found \(exponent)")
                 }
@@ -179,15 +184,19 @@ extension Problem {
                     throw fail(record, "cost_curve",
                                "is absent, and a curve cannot be fitted: fewer than two spend rows with positive spend and distinct positive volumes")
                 }
+                guard fitted.scale.isFinite, fitted.scale > 0, fitted.scale <= 1e13 else {
+                    throw fail(record, "cost_curve",
+                               "is absent, and the curve fitted to the spend rows is degenerate (scale \(fitted.scale)); give a curve")
+                }
                 fit = fitted
                 curve = .power(scale: fitted.scale, exponent: fitted.exponent)
             }
             let maxDistance = spec.maxDistanceKm ?? .infinity
-            if spec.maxDistanceKm != nil { try finite(maxDistance, record, "max_distance_km") }
+            if spec.maxDistanceKm != nil { try finite(maxDistance, record, "max_distance_km", max: 1e5) }
             try finite(spec.distanceCostPerKm, record, "distance_cost_per_km")
             try finite(spec.setupCostPerMember, record, "setup_cost_per_member")
-            guard spec.setupYears.isFinite, spec.setupYears > 0 else {
-                throw fail(record, "setup_years", "must be a positive number, found \(spec.setupYears)")
+            guard spec.setupYears.isFinite, spec.setupYears >= 0.01, spec.setupYears <= 1000 else {
+                throw fail(record, "setup_years", "must be a positive number of years from 0.01 to 1000, found \(spec.setupYears)")
             }
             guard spec.maxMembers >= 2 else { throw fail(record, "max_members", "must be at least 2") }
             let tierSet = spec.tiers.map(Set.init)
@@ -290,6 +299,7 @@ extension Problem {
         guard points.count >= 2 else { throw fail("needs at least two points") }
         for (index, point) in points.enumerated() {
             guard point.count == 2, point[0].isFinite, point[1].isFinite else { throw fail("point \(index) must be two finite numbers") }
+            guard abs(point[0]) <= 1e13, abs(point[1]) <= 1e13 else { throw fail("point \(index): values must be at most 1e13") }
             guard point[1] >= 0 else { throw fail("point \(index): cost must not be negative") }
         }
         guard points[0][0] == 0 else { throw fail("the first point must have volume 0, found \(points[0][0])") }

@@ -82,6 +82,7 @@ public enum PlanTable {
     }
 
     public static func gbp(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e17 else { return "£\(value)" }
         let rounded = Int64(value.rounded())
         let digits = String(abs(rounded))
         var grouped = ""
@@ -96,6 +97,7 @@ public enum PlanTable {
 
     public static func fixed(_ value: Double, _ digits: Int) -> String {
         guard value.isFinite else { return "-" }
+        guard abs(value) < 1e14 else { return "\(value)" }
         let scale = (0..<digits).reduce(1.0) { acc, _ in acc * 10 }
         let scaled = (abs(value) * scale).rounded()
         let whole = Int64(scaled / scale)
