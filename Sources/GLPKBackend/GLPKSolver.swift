@@ -26,96 +26,26 @@ public final class GLPKSolver {
         self.model = LinearModel(name: model.name, sense: model.sense)
         glp_set_prob_name(problem, GLPKNames.sanitized(model.name, fallback: "model"))
         glp_set_obj_dir(problem, model.sense == .maximize ? GLP_MAX : GLP_MIN)
-        synchronize(with: model)
+        load(model)
     }
 
     deinit { glp_delete_prob(problem) }
 
-    /// Brings the GLPK object in line with `newModel`, which must extend the
-    /// loaded model: rows and columns are only ever appended; bounds and
-    /// objective coefficients of existing ones may change.
-    public func synchronize(with newModel: LinearModel) {
-        precondition(newModel.constraints.count >= model.constraints.count)
-        precondition(newModel.variables.count >= model.variables.count)
-        precondition(newModel.sense == model.sense)
-        if newModel.objectiveConstant != model.objectiveConstant {
-            precondition(newModel.objectiveConstant.isFinite)
-            glp_set_obj_coef(problem, 0, newModel.objectiveConstant)
+    /// Loads the rows and columns of `source` into the (empty) GLPK object.
+    private func load(_ source: LinearModel) {
+        if source.objectiveConstant != 0 {
+            precondition(source.objectiveConstant.isFinite)
+            glp_set_obj_coef(problem, 0, source.objectiveConstant)
+            model.objectiveConstant = source.objectiveConstant
         }
-        // Changed rows and columns. Existing columns may only gain entries in new rows.
-        let firstNewRow = model.constraints.count
-        var newRowEntries: [[(Int32, Double)]] = Array(repeating: [], count: newModel.constraints.count - firstNewRow)
-        for index in model.constraints.indices
-        where model.constraints[index] != newModel.constraints[index] {
-            setRowBounds(Int32(index + 1), newModel.constraints[index])
+        for row in source.constraints {
+            let id = model.addConstraint(name: row.name, lower: row.lower, upper: row.upper)
+            let index = glp_add_rows(problem, 1)
+            precondition(Int(index) == id.index + 1)
+            glp_set_row_name(problem, index, GLPKNames.sanitized(row.name, fallback: "r\(index)"))
+            setRowBounds(index, row)
         }
-        for index in model.variables.indices {
-            let old = model.variables[index], new = newModel.variables[index]
-            if old.column != new.column {
-                precondition(
-                    new.column.count > old.column.count && Array(new.column.prefix(old.column.count)) == old.column
-                        && new.column.dropFirst(old.column.count).allSatisfy { $0.row.index >= firstNewRow },
-                    "existing columns may only gain entries in new rows")
-                for entry in new.column.dropFirst(old.column.count) {
-                    precondition(entry.coefficient.isFinite)
-                    newRowEntries[entry.row.index - firstNewRow].append((Int32(index + 1), entry.coefficient))
-                }
-            }
-            if old.lower != new.lower || old.upper != new.upper || old.isInteger != new.isInteger {
-                setColumnBounds(Int32(index + 1), new)
-            }
-            if old.objective != new.objective {
-                glp_set_obj_coef(problem, Int32(index + 1), new.objective)
-            }
-        }
-        // New rows, with their entries in existing columns.
-        if newModel.constraints.count > firstNewRow {
-            let added = newModel.constraints.count - firstNewRow
-            let first = glp_add_rows(problem, Int32(added))
-            for offset in 0..<added {
-                let row = newModel.constraints[firstNewRow + offset]
-                let index = first + Int32(offset)
-                glp_set_row_name(problem, index, GLPKNames.sanitized(row.name, fallback: "r\(index)"))
-                setRowBounds(index, row)
-                let entries = newRowEntries[offset]
-                if !entries.isEmpty {
-                    var seen = Set<Int32>()
-                    for (column, _) in entries { precondition(seen.insert(column).inserted, "duplicate entry in row \(row.name)") }
-                    glp_set_mat_row(problem, index, Int32(entries.count), [0] + entries.map(\.0), [0] + entries.map(\.1))
-                }
-            }
-        }
-        // New columns.
-        let firstNewColumn = model.variables.count
-        if newModel.variables.count > firstNewColumn {
-            let added = newModel.variables.count - firstNewColumn
-            let first = glp_add_cols(problem, Int32(added))
-            var indices: [Int32] = [0]
-            var values: [Double] = [0]
-            for offset in 0..<added {
-                let variable = newModel.variables[firstNewColumn + offset]
-                let index = first + Int32(offset)
-                glp_set_col_name(
-                    problem, index, GLPKNames.sanitized(variable.name, fallback: "x\(index)"))
-                setColumnBounds(index, variable)
-                glp_set_obj_coef(problem, index, variable.objective)
-                indices.removeSubrange(1...)
-                values.removeSubrange(1...)
-                var seen = Set<Int>()
-                for entry in variable.column {
-                    precondition(
-                        entry.row.index >= 0 && entry.row.index < newModel.constraints.count,
-                        "row index out of range in \(variable.name)")
-                    precondition(seen.insert(entry.row.index).inserted, "duplicate row in \(variable.name)")
-                    precondition(entry.coefficient.isFinite, "non-finite coefficient in \(variable.name)")
-                    indices.append(Int32(entry.row.index + 1))
-                    values.append(entry.coefficient)
-                }
-                glp_set_mat_col(problem, index, Int32(indices.count - 1), indices, values)
-            }
-        }
-        model = newModel
-        lpIsCurrent = false
+        addVariables(source.variables)
     }
 
     // MARK: Edits in place
