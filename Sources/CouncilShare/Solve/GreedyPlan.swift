@@ -25,7 +25,9 @@ enum GreedyPlan {
                 if let cached = cache[host], cached.map({ !$0.0.members.contains { excluded[$0] } }) ?? true {
                     entry = cached
                 } else {
-                    entry = enumerator.bestGroup(host: host, prices: prices, threshold: 0, excluded: excluded)
+                    entry = enumerator.bestGroup(
+                        host: host, prices: prices, threshold: 0, excluded: excluded, shouldStop: shouldStop)
+                    if shouldStop() { return chosen }
                     cache[host] = entry
                 }
                 if let entry, best == nil || entry.1 > best!.1 { best = entry }

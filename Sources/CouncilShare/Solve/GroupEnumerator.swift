@@ -109,10 +109,11 @@ public final class GroupEnumerator {
             if excluded?[host] == true { continue }
             if shouldStop() { return false }
             found.removeAll(keepingCapacity: true)
-            search(host: host, prices: prices, alpha: alpha, threshold: threshold,
-                   limit: perHostLimit, excluded: excluded, rules: rules) { column, value in
+            let finished = search(host: host, prices: prices, alpha: alpha, threshold: threshold,
+                                  limit: perHostLimit, excluded: excluded, rules: rules, shouldStop: shouldStop) { column, value in
                 found.append((column, value))
             }
+            if !finished { return false }
             for (column, value) in found { visit(column, value) }
         }
         return true
@@ -120,8 +121,9 @@ public final class GroupEnumerator {
 
     private func search(
         host: Int, prices: GroupPrices, alpha: Double, threshold: Double, limit: Int?,
-        excluded: [Bool]?, rules: BranchRules = BranchRules(), emit: (GroupColumn, Double) -> Void
-    ) {
+        excluded: [Bool]?, rules: BranchRules = BranchRules(), shouldStop: () -> Bool = { false },
+        emit: (GroupColumn, Double) -> Void
+    ) -> Bool {
         let spec = problem.services[service]
         let curve = spec.curve
         var pool = candidates[host]
@@ -129,7 +131,7 @@ public final class GroupEnumerator {
         if !rules.apart.isEmpty { pool.removeAll { rules.apart.contains(problem.pairKey($0, host)) } }
         if !rules.inHouse.isEmpty { pool.removeAll { rules.inHouse.contains($0) } }
         let slots = spec.maxMembers - 1
-        if pool.isEmpty || slots < 1 { return }
+        if pool.isEmpty || slots < 1 { return true }
 
         var weight: [Double] = []
         for member in pool {
@@ -184,7 +186,15 @@ public final class GroupEnumerator {
             }
         }
 
+        // The search can be long (no distance limit, large groups): poll for a
+        // stop request every few thousand nodes.
+        var visited = 0
+        var stopped = false
+
         func visit(start: Int, sumWeight: Double, pooled: Double) {
+            if stopped { return }
+            visited += 1
+            if visited & 4095 == 0 && shouldStop() { stopped = true; return }
             let current = base + sumWeight - alpha * curve.cost(pooled)
             if !chosen.isEmpty && current > threshold {
                 consider(value: current)
@@ -251,6 +261,7 @@ public final class GroupEnumerator {
         }
 
         visit(start: 0, sumWeight: 0, pooled: spec.volume[host])
+        if stopped { return false }
         if let limit {
             // Keep the `limit` best, in a deterministic order.
             let kept = pending.enumerated().sorted {
@@ -258,6 +269,7 @@ public final class GroupEnumerator {
             }.prefix(limit)
             for item in kept { emit(item.element.0, item.element.1) }
         }
+        return true
     }
 }
 
@@ -272,12 +284,15 @@ extension Problem {
 extension GroupEnumerator {
     /// The single most valuable valid group hosted by `host` (value above
     /// `threshold`), avoiding `excluded` councils; nil if there is none.
-    public func bestGroup(host: Int, prices: GroupPrices, threshold: Double, excluded: [Bool]?) -> (GroupColumn, Double)? {
+    /// Nil also when `shouldStop` ended the search.
+    public func bestGroup(
+        host: Int, prices: GroupPrices, threshold: Double, excluded: [Bool]?, shouldStop: () -> Bool = { false }
+    ) -> (GroupColumn, Double)? {
         var result: (GroupColumn, Double)?
-        search(host: host, prices: prices, alpha: prices.savingWeight, threshold: threshold, limit: 1,
-               excluded: excluded) { column, value in
+        let finished = search(host: host, prices: prices, alpha: prices.savingWeight, threshold: threshold, limit: 1,
+                              excluded: excluded, shouldStop: shouldStop) { column, value in
             if result == nil || value > result!.1 { result = (column, value) }
         }
-        return result
+        return finished ? result : nil
     }
 }
