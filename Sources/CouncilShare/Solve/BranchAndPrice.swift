@@ -75,11 +75,6 @@ struct BranchAndPrice {
         var bound: Double?
     }
 
-    /// Rounds of subset-row separation at each node below the root.
-    /// (Measured on generated instances: separating at nodes too made the LPs
-    /// heavier and the search slower, so only the root separates.)
-    var nodeCutRounds: Int { 0 }
-
     /// Columns found after which a pricing round may stop early.
     var partialPricingTarget: Int { 300 }
 
@@ -407,20 +402,8 @@ struct BranchAndPrice {
                 open.append(node)
                 break search
             case .solved(let relaxation):
-                var nodeBound = min(node.bound, relaxation.bound ?? relaxation.lp.objective)
+                let nodeBound = min(node.bound, relaxation.bound ?? relaxation.lp.objective)
                 var lp = relaxation.lp
-                if node.depth > 0 && nodeCutRounds > 0 {
-                    // Cuts found at a node are valid everywhere; a few rounds keep children tight.
-                    for _ in 0..<nodeCutRounds {
-                        if let incumbent, nodeBound <= incumbent.saving + tolerance() { break }
-                        let added = separateSubsetRowCuts(master, lp: lp)
-                        if added == 0 { break }
-                        stats.cuts += added
-                        guard case .solved(let next) = process(master, node, stats: &stats, label: label + " (cuts)") else { break }
-                        lp = next.lp
-                        nodeBound = min(nodeBound, next.bound ?? next.lp.objective)
-                    }
-                }
                 if node.depth == 0 {
                     // Root: tighten with subset-row cuts, then look for a good plan.
                     var current = relaxation
@@ -431,7 +414,11 @@ struct BranchAndPrice {
                         if added == 0 { break }
                         stats.cuts += added
                         let before = current.bound ?? current.lp.objective
-                        guard case .solved(let next) = process(master, node, stats: &stats, label: label + " (cuts)") else { break }
+                        guard case .solved(let next) = process(master, node, stats: &stats, label: label + " (cuts)") else {
+                            // Stopped while re-pricing (a limit): the root is not done yet.
+                            open.append(node)
+                            break search
+                        }
                         current = next
                         let after = current.bound ?? current.lp.objective
                         report(label + ": root bound with \(stats.cuts) cuts", incumbent?.saving, after)

@@ -218,8 +218,11 @@ final class GroupMaster {
     }
 
     /// Values of the group columns in an LP solution.
+    /// Columns added after that LP was solved take the value 0 they had in it.
     func groupValues(_ lp: LPResult) -> [Double] {
-        Array(lp.primal[firstGroupVariable...])
+        var values = Array(lp.primal[firstGroupVariable...])
+        if values.count < columns.count { values += [Double](repeating: 0, count: columns.count - values.count) }
+        return values
     }
 
     /// Prices for one service from an LP's duals.
