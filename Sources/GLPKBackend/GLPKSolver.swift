@@ -218,7 +218,6 @@ public final class GLPKSolver {
         let context = CallbackContext(parameters: parameters, sense: model.sense)
         if let warm = parameters.warmStart, model.violation(of: warm) == nil {
             context.warmStart = [0] + warm.map { $0.rounded() == $0 ? $0 : $0.rounded() }
-            context.warmObjective = model.objectiveValue(of: warm)
         }
         var control = glp_iocp()
         glp_init_iocp(&control)
@@ -306,7 +305,6 @@ private final class CallbackContext {
     let parameters: MIPParameters
     let sense: LinearModel.Sense
     var warmStart: [Double]?
-    var warmObjective: Double?
     var injected = false
     var bestBound: Double?
     var nodes = 0

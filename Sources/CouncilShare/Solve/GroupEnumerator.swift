@@ -84,9 +84,6 @@ public final class GroupEnumerator {
         return groups.values.map { $0.sorted() }.sorted { $0[0] < $1[0] }
     }
 
-    /// The number of candidate members of each host, for statistics.
-    public var candidateCounts: [Int] { problem.services[service].participants.map { candidates[$0].count } }
-
     /// Visits every valid group with `value > threshold` (each member set once,
     /// with its best host). With `perHostLimit`, keeps only that many best
     /// groups per host, raising the threshold as it goes (pricing mode).

@@ -33,7 +33,6 @@ public struct SolveStatistics: Sendable {
     public var mipSeconds: Double = 0
     public var pricingSeconds: Double = 0
     public var columns: Int = 0
-    public var enumeratedColumns: Int = 0
     public var pricingRounds: Int = 0
     public var mipNodes: Int = 0
     public var cuts: Int = 0
@@ -46,7 +45,6 @@ public struct SolveStatistics: Sendable {
         mipSeconds += other.mipSeconds
         pricingSeconds += other.pricingSeconds
         columns += other.columns
-        enumeratedColumns += other.enumeratedColumns
         pricingRounds += other.pricingRounds
         mipNodes += other.mipNodes
         cuts += other.cuts
