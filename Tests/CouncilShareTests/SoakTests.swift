@@ -12,6 +12,7 @@
 //   COUNCILSHARE_SOAK_LIMIT    seconds per instance for the solver (default 30; 0: no limit,
 //                              as the command line without --time-limit)
 //   COUNCILSHARE_SOAK_DIR      where failing instances go (default /tmp/soak-failures)
+//   COUNCILSHARE_SOAK_KEEP     share of instances given extra keep_together pairs (default 0.2)
 //
 // Every mismatch or timeout is written to the failure folder as
 // `seed-S.json` (the instance exactly as solved) and `seed-S.txt` (both
@@ -30,6 +31,7 @@ private enum SoakSettings {
         return value > 0 ? value : nil
     }
     static var folder: String { environment["COUNCILSHARE_SOAK_DIR"] ?? "/tmp/soak-failures" }
+    static var keepTogetherShare: Double { environment["COUNCILSHARE_SOAK_KEEP"].flatMap { Double($0) } ?? 0.2 }
     static var shard: (index: Int, of: Int) {
         guard let text = environment["COUNCILSHARE_SOAK_SHARD"] else { return (0, 1) }
         let parts = text.split(separator: "/").compactMap { Int($0) }
@@ -61,7 +63,7 @@ enum SoakInstances {
             instance = merged
             extensions.append("third service")
         }
-        if random.chance(0.2), let paired = addKeepTogether(to: instance, random: &random) {
+        if random.chance(SoakSettings.keepTogetherShare), let paired = addKeepTogether(to: instance, random: &random) {
             instance = paired
             extensions.append("keep_together pairs")
         }

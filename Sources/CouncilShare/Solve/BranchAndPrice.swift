@@ -414,12 +414,18 @@ struct BranchAndPrice {
                         if added == 0 { break }
                         stats.cuts += added
                         let before = current.bound ?? current.lp.objective
-                        guard case .solved(let next) = process(master, node, stats: &stats, label: label + " (cuts)") else {
+                        let result = process(master, node, stats: &stats, label: label + " (cuts)")
+                        switch result {
+                        case .solved(let next):
+                            current = next
+                        case .infeasible:
+                            // The cuts are valid for every plan: no plan exists at this node.
+                            continue search
+                        case .stopped:
                             // Stopped while re-pricing (a limit): the root is not done yet.
                             open.append(node)
                             break search
                         }
-                        current = next
                         let after = current.bound ?? current.lp.objective
                         report(label + ": root bound with \(stats.cuts) cuts", incumbent?.saving, after)
                         if rounds >= 3 && before - after < 1e-5 * max(1, abs(after)) { break }

@@ -215,14 +215,18 @@ public struct ExactSolver {
             let middle = (low + high) / 2
             master.setGroupLimit(middle)
             var stats = SolveStatistics()
-            let relaxation = engine.generateColumns(master, stats: &stats, label: "at most \(middle) groups (LP)")
+            // `process` runs phase 1 first when the pool's LP has no feasible point
+            // (keep_together rows), so "infeasible" here is a proof, not a gap in the pool.
+            let root = BranchAndPrice.Node(rules: [:], bound: .infinity, depth: 0, order: 0)
+            let result = engine.process(master, root, stats: &stats, label: "at most \(middle) groups (LP)")
             statistics.absorb(stats)
             let tooFew: Bool
-            if relaxation.lp.termination == .infeasible {
+            switch result {
+            case .infeasible:
                 tooFew = true
-            } else if relaxation.converged, let bound = relaxation.bound {
-                tooFew = !meetsTarget(bound)
-            } else {
+            case .solved(let relaxation):
+                tooFew = !meetsTarget(relaxation.bound ?? relaxation.lp.objective)
+            case .stopped:
                 return finish(best, status: .feasible)
             }
             if tooFew { low = middle + 1 } else { high = middle }
