@@ -53,9 +53,10 @@ public struct SolveStatistics: Sendable {
 }
 
 /// A monotonic stopwatch.
-struct Stopwatch {
+public struct Stopwatch: Sendable {
     let start = ContinuousClock.now
-    var seconds: Double {
+    public init() {}
+    public var seconds: Double {
         let elapsed = ContinuousClock.now - start
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }

@@ -41,7 +41,7 @@ struct Bench: ParsableCommand {
             let instance = InstanceGenerator(councils: size, services: services, seed: seed).generate()
             let folder = FileManager.default.temporaryDirectory.path
             let path = folder + "/councilshare-bench-\(size)-\(getpid()).json"
-            let io = Clock()
+            let io = Stopwatch()
             try InstanceLoader.writeAtomically(JSONWriter.write(instance.jsonValue) + "\n", to: path)
             let (_, problem) = try InstanceLoader.load(path)
             let ioSeconds = io.seconds
@@ -73,14 +73,5 @@ struct Bench: ParsableCommand {
                 print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  "))
             }
         }
-    }
-}
-
-/// Wall-clock seconds since creation.
-struct Clock {
-    let start = ContinuousClock.now
-    var seconds: Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 }
