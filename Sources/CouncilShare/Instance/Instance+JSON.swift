@@ -20,7 +20,7 @@ extension Instance {
         for (index, item) in try top.array("councils").enumerated() {
             let reader = try ObjectReader(item, file: file, record: "councils[\(index)]")
             try reader.rejectUnknown(allowed: [
-                "id", "name", "lat", "lon", "tier", "party", "population", "controllable_spend",
+                "id", "name", "lat", "lon", "tier", "party", "population", "controllable_spend", "region",
             ])
             let id = try reader.string("id")
             let named = try ObjectReader(item, file: file, record: "councils[\(index)] (\(id))")
@@ -28,7 +28,8 @@ extension Instance {
                 id: id, name: try named.string("name"), lat: try named.number("lat"),
                 lon: try named.number("lon"), tier: try named.optionalString("tier"),
                 party: try named.optionalString("party"), population: try named.optionalNumber("population"),
-                controllableSpend: try named.optionalNumber("controllable_spend")))
+                controllableSpend: try named.optionalNumber("controllable_spend"),
+                region: try named.optionalString("region")))
         }
 
         for (index, item) in try top.array("services").enumerated() {
@@ -170,6 +171,7 @@ extension Instance {
             if let party = council.party { fields.append(("party", .string(party))) }
             if let population = council.population { fields.append(("population", .number(population))) }
             if let spend = council.controllableSpend { fields.append(("controllable_spend", .number(spend))) }
+            if let region = council.region { fields.append(("region", .string(region))) }
             return .obj(fields)
         })))
         members.append(("services", .arr(services.map { service in

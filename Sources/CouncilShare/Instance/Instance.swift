@@ -13,10 +13,14 @@ public struct Instance: Equatable, Sendable {
         public var party: String?
         public var population: Double?
         public var controllableSpend: Double?
+        /// Free-text region (e.g. "North West"), used by `--only-region`; not part of the model.
+        public var region: String?
         public init(id: String, name: String, lat: Double, lon: Double, tier: String? = nil,
-                    party: String? = nil, population: Double? = nil, controllableSpend: Double? = nil) {
+                    party: String? = nil, population: Double? = nil, controllableSpend: Double? = nil,
+                    region: String? = nil) {
             self.id = id; self.name = name; self.lat = lat; self.lon = lon; self.tier = tier
             self.party = party; self.population = population; self.controllableSpend = controllableSpend
+            self.region = region
         }
     }
 
