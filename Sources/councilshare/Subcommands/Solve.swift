@@ -37,12 +37,15 @@ struct Solve: ParsableCommand {
     @Flag(help: "Report progress on stderr even when it is not a terminal.")
     var progress = false
 
+    @OptionGroup(title: "OR-Library files") var location: LocationInputOptions
+
     func validate() throws {
         if let limit = timeLimit, !(limit.isFinite && limit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(gap.isFinite && gap >= 0 && gap < 1) { throw ValidationError("--gap must be in [0, 1)") }
     }
 
     func run() throws {
+        if let kind = try location.format(of: instance) { return try solveLocation(kind) }
         var (_, problem) = try InstanceLoader.load(instance)
         target.apply(to: &problem)
         if let objective { problem.objective = objective == .maxSaving ? .maxSaving : .minGroups }
@@ -77,6 +80,29 @@ struct Solve: ParsableCommand {
             throw ExitWith(code: Exit.infeasible)
         case .noSolution:
             printError("no plan found within the limits")
+            throw ExitWith(code: Exit.noPlan)
+        }
+    }
+
+    /// An OR-Library p-median, UFL or capacitated p-median file: hubs and assignments.
+    func solveLocation(_ kind: ORLibrary.Format) throws {
+        let problem = try ORLibrary.read(instance, format: kind, cpmpDistance: location.cpmpDistance)
+        Interrupt.install()
+        let solution = LocationRun.solve(problem, formulation: location.formulation, timeLimit: timeLimit, gap: gap,
+                                         printer: ProgressPrinter.make(forced: progress))
+        let json = JSONWriter.write(solution.jsonValue(problem: problem)) + "\n"
+        if let output { try InstanceLoader.writeAtomically(json, to: output) }
+        switch format {
+        case .json: print(json, terminator: "")
+        case .table: print(solution.table(problem: problem), terminator: "")
+        }
+        switch solution.status {
+        case .optimal, .feasible: return
+        case .infeasible:
+            printError("infeasible: no assignment meets every rule")
+            throw ExitWith(code: Exit.infeasible)
+        case .noSolution:
+            printError("no solution found within the limits")
             throw ExitWith(code: Exit.noPlan)
         }
     }

@@ -17,18 +17,27 @@ final class ProgressPrinter: Sendable {
     }
 
     func report(_ progress: SolveProgress) {
-        let due = last.withLock { previous -> Bool in
-            if progress.elapsed - previous < (terminal ? 0.2 : 5.0) { return false }
-            previous = progress.elapsed
-            return true
-        }
-        guard due else { return }
+        guard isDue(progress.elapsed) else { return }
         var text = "[\(PlanTable.fixed(progress.elapsed, 1)) s] \(progress.stage)"
         if let incumbent = progress.incumbent { text += " | best \(PlanTable.gbp(incumbent))" }
         if let bound = progress.bound { text += " | bound \(PlanTable.gbp(bound))" }
         if let incumbent = progress.incumbent, let bound = progress.bound {
             text += " | gap \(PlanTable.percent(max(0, bound - incumbent) / max(1, abs(bound)), digits: 3))"
         }
+        write(text)
+    }
+
+    /// True when enough time has passed since the last line (0.2 s on a terminal, else 5 s).
+    func isDue(_ elapsed: Double) -> Bool {
+        last.withLock { previous -> Bool in
+            if elapsed - previous < (terminal ? 0.2 : 5.0) { return false }
+            previous = elapsed
+            return true
+        }
+    }
+
+    /// Writes one progress line (rewritten in place on a terminal).
+    func write(_ text: String) {
         if terminal {
             let width = 150
             let line = text.count > width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)

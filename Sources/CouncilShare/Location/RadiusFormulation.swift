@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+import GLPKBackend
+import LinearModel
+
+/// The radius (covering) formulation of the uncapacitated families, after
+/// Elloumi (2010) and García, Labbé and Marín (2011), generated row by row.
+///
+/// For client i let D_i^0 < D_i^1 < ... < D_i^{K_i-1} be its distinct
+/// assignment costs over the hubs it may use. With y_j = 1 when hub j opens,
+/// the client's cost is D_i^0 plus, for each level k >= 1 it does not reach,
+/// the step D_i^k - D_i^{k-1}:
+///
+///     min  sum_j f_j y_j + sum_i ( D_i^0 + sum_{k>=1} (D_i^k - D_i^{k-1}) z_i^k )
+///     s.t. z_i^k + sum_{j : c_ij < D_i^k} y_j >= 1        (i, k >= 1)
+///          sum_j y_j = p  (p-median)   or   sum_j y_j >= 1  (UFL)
+///          y binary, z >= 0
+///
+/// z_i^k is 1 exactly when no open hub is cheaper than D_i^k, so z needs no
+/// integrality: only the m hub variables are binary (against n x m for the
+/// textbook model), and its LP bound equals the textbook model's.
+///
+/// **Rows as needed.** With only a subset S_i of the levels, each chosen level
+/// s charged the step D_i^s - D_i^{pred(s)} from the previous chosen level, the
+/// model charges each client the largest chosen level not above its true
+/// cost: a relaxation (a valid lower bound), exact for a solution whenever
+/// every client's true cost is a chosen level. The solver therefore starts
+/// from the levels of a heuristic plan, adds levels while the LP relaxation
+/// undercharges a client (the ends of the runs on which the client's LP
+/// coverage is constant), and then runs GLPK's branch-and-bound; if the
+/// integer solution undercharges a client, that client's true level is added
+/// and branch-and-bound runs again, warm-started from the best plan. It stops
+/// when the incumbent's true cost meets the relaxation's proven bound, which
+/// is then a proof of optimality for the full formulation.
+final class RadiusFormulation {
+    let problem: LocationProblem
+    let options: LocationOptions
+    private let order: [[Int32]]
+    private let levels: [[Double]]
+    /// ends[i][k]: number of hubs in `order[i]` whose cost is at most levels[i][k].
+    private let ends: [[Int32]]
+    private var chosen: [[Int]]
+    private var chosenVariable: [[Int: VariableID]]
+    private let solver: GLPKSolver
+    private var hubVariables: [VariableID] = []
+    private let constant: Double
+    private let clock = Stopwatch()
+
+    init(problem: LocationProblem, options: LocationOptions) {
+        self.problem = problem
+        self.options = options
+        order = problem.hubsByCost()
+        var levels: [[Double]] = [], ends: [[Int32]] = []
+        for client in 0..<problem.clientCount {
+            var values: [Double] = [], stops: [Int32] = []
+            for (position, hub) in order[client].enumerated() {
+                let c = problem.cost(client, Int(hub))
+                if values.last != c { if !values.isEmpty { stops.append(Int32(position)) }; values.append(c) }
+            }
+            stops.append(Int32(order[client].count))
+            levels.append(values); ends.append(stops)
+        }
+        self.levels = levels
+        self.ends = ends
+        chosen = Array(repeating: [], count: problem.clientCount)
+        chosenVariable = Array(repeating: [:], count: problem.clientCount)
+        constant = levels.reduce(0) { $0 + ($1.first ?? 0) }
+
+        var model = LinearModel(name: problem.name, sense: .minimize)
+        let count = model.addConstraint(name: "hubs", lower: Double(problem.p ?? 1), upper: problem.p.map(Double.init) ?? .infinity)
+        for hub in 0..<problem.hubCount {
+            hubVariables.append(model.addVariable(name: "y_\(hub + 1)", lower: 0, upper: 1, isInteger: true,
+                                                  objective: problem.hubCost[hub],
+                                                  column: [LinearModel.Entry(row: count, coefficient: 1)]))
+        }
+        solver = GLPKSolver(model: model)
+    }
+
+    var rowCount: Int { solver.model.constraints.count }
+    var columnCount: Int { solver.model.variables.count }
+
+    /// Adds level `level` (>= 1) of `client` to the model, re-weighting the
+    /// next chosen level's step.
+    private func addLevel(_ client: Int, _ level: Int) {
+        let values = levels[client]
+        var list = chosen[client]
+        let position = list.firstIndex(where: { $0 > level }) ?? list.count
+        if position > 0 && list[position - 1] == level { return }
+        let previous = position > 0 ? list[position - 1] : 0
+        let covered = Int(ends[client][level - 1])
+        let terms = order[client][0..<covered].map { (hubVariables[Int($0)], 1.0) }
+        let row = solver.addConstraint(name: "cover_\(client + 1)_\(level)", lower: 1, terms: terms)
+        let variable = solver.addVariables([LinearModel.Variable(
+            name: "z_\(client + 1)_\(level)", lower: 0, upper: 1, objective: values[level] - values[previous],
+            column: [LinearModel.Entry(row: row, coefficient: 1)])])[0]
+        if position < list.count {
+            let next = list[position]
+            solver.setObjective(of: chosenVariable[client][next]!, to: values[next] - values[level])
+        }
+        list.insert(level, at: position)
+        chosen[client] = list
+        chosenVariable[client][level] = variable
+    }
+
+    /// The client's coverage-based cost under (possibly fractional) hub
+    /// values: the full formulation's charge (`full`) and the charge of the
+    /// chosen levels only (`charged`); and the levels that would close the gap.
+    private func separate(_ client: Int, _ y: [Double]) -> (full: Double, charged: Double, missing: [Int]) {
+        let values = levels[client], stops = ends[client], hubs = order[client]
+        let eps = 1e-9
+        var full = values[0], charged = values[0]
+        var coverage = 0.0
+        var gaps: [Double] = [0]  // gaps[k] = max(0, 1 - coverage of hubs cheaper than level k)
+        var position = 0
+        for k in 1..<max(1, values.count) {
+            while position < Int(stops[k - 1]) { coverage += y[Int(hubs[position])]; position += 1 }
+            let gap = max(0, 1 - coverage)
+            gaps.append(gap)
+            if gap <= eps { break }
+            full += (values[k] - values[k - 1]) * gap
+        }
+        var previous = 0
+        for level in chosen[client] {
+            if level < gaps.count { charged += (values[level] - values[previous]) * gaps[level] }
+            previous = level
+        }
+        guard full - charged > 1e-9 * max(1, full) else { return (full, charged, []) }
+        var missing: [Int] = []
+        let set = Set(chosen[client])
+        for k in 1..<gaps.count where gaps[k] > eps {
+            let runEnds = k + 1 >= gaps.count || gaps[k + 1] < gaps[k] - eps
+            if runEnds && !set.contains(k) { missing.append(k) }
+        }
+        return (full, charged, missing)
+    }
+
+    /// Adds the levels that the hub values `y` show to be missing; returns how many.
+    @discardableResult
+    private func addMissing(_ y: [Double]) -> Int {
+        var added = 0
+        for client in 0..<problem.clientCount {
+            for level in separate(client, y).missing { addLevel(client, level); added += 1 }
+        }
+        return added
+    }
+
+    private func hubValues(_ primal: [Double]) -> [Double] { hubVariables.map { primal[$0.index] } }
+
+    /// A full column vector for an integer plan: y from `open`, z from coverage.
+    private func vector(open: [Int]) -> [Double] {
+        var values = Array(repeating: 0.0, count: columnCount)
+        var y = Array(repeating: 0.0, count: problem.hubCount)
+        for hub in open { y[hub] = 1; values[hubVariables[hub].index] = 1 }
+        for client in 0..<problem.clientCount {
+            for level in chosen[client] {
+                let covered = order[client][0..<Int(ends[client][level - 1])].contains { y[Int($0)] > 0.5 }
+                values[chosenVariable[client][level]!.index] = covered ? 0 : 1
+            }
+        }
+        return values
+    }
+
+    private var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
+    private func stopping() -> Bool { (remaining.map { $0 <= 0 } ?? false) || (options.shouldStop?() ?? false) }
+
+    func solve() -> LocationSolution {
+        var result = LocationSolution(status: .noSolution, objective: nil, bound: nil, open: [], assignment: [], formulation: .strong)
+        let heuristic = LocationHeuristic(problem: problem)
+        var incumbent = heuristic.solve(shouldStop: stopping)
+        var best = problem.evaluate(open: incumbent)
+        options.progress?("heuristic", best.cost, nil)
+        let integral = (problem.cost + problem.hubCost).allSatisfy { !$0.isFinite || $0 == $0.rounded() }
+        var bound = -Double.infinity
+
+        func finish(_ status: LocationSolution.Status) -> LocationSolution {
+            result.status = best.cost.isFinite ? status : (status == .optimal ? .infeasible : .noSolution)
+            if best.cost.isFinite {
+                result.objective = best.cost
+                result.open = incumbent
+                result.assignment = best.assignment
+            }
+            result.bound = bound.isFinite ? min(bound, best.cost) : nil
+            if status == .optimal, best.cost.isFinite { result.bound = best.cost }
+            result.rows = rowCount
+            result.columns = columnCount
+            result.seconds = clock.seconds
+            return result
+        }
+        func proven() -> Bool {
+            let slack = max(options.relativeGap * abs(best.cost), integral ? 1 - 1e-6 : 0)
+            return best.cost - bound <= slack
+        }
+
+        // Levels of the heuristic plan first: often the optimum's own.
+        if best.cost.isFinite {
+            var y = Array(repeating: 0.0, count: problem.hubCount)
+            for hub in incumbent { y[hub] = 1 }
+            addMissing(y)
+        }
+        // LP rounds: add levels until the LP charges every client in full.
+        while !stopping() {
+            let lp = solver.solveRelaxation(timeLimit: remaining)
+            guard lp.termination == .optimal else {
+                if lp.termination == .infeasible { bound = .infinity; return finish(.optimal) }
+                return finish(.feasible)
+            }
+            if addMissing(hubValues(lp.primal)) == 0 {
+                bound = max(bound, lp.objective + constant)
+                options.progress?("LP bound", best.cost, bound)
+                break
+            }
+        }
+        // Branch-and-bound rounds.
+        while !stopping() && !proven() {
+            result.rounds += 1
+            var parameters = MIPParameters()
+            parameters.timeLimit = remaining
+            parameters.relativeGap = options.relativeGap
+            if integral, best.cost.isFinite, best.cost - constant > 1 {
+                // Integer costs: a bound within 1 of the incumbent proves it.
+                parameters.relativeGap = max(options.relativeGap, (1 - 1e-6) / (best.cost - constant) * 0.999)
+            }
+            parameters.shouldStop = options.shouldStop
+            if best.cost.isFinite { parameters.warmStart = vector(open: incumbent) }
+            let progress = options.progress
+            let offset = constant
+            parameters.progress = { incumbentValue, boundValue in
+                progress?("branch-and-bound", incumbentValue.map { $0 + offset }, boundValue.map { $0 + offset })
+            }
+            let mip = solver.solve(parameters)
+            result.nodes += mip.nodes
+            if let solution = mip.solution {
+                let y = hubValues(solution)
+                var open = (0..<problem.hubCount).filter { y[$0] > 0.5 }
+                heuristic.improve(&open, shouldStop: stopping)
+                let candidate = problem.evaluate(open: open)
+                if candidate.cost < best.cost { best = candidate; incumbent = open.sorted() }
+                let added = addMissing(y)
+                if added == 0, mip.termination == .optimal, let value = mip.objective {
+                    // The relaxation's optimum charges every client in full: it is the true cost.
+                    bound = max(bound, (mip.bound ?? value) + constant)
+                    break
+                }
+                if mip.termination == .optimal, let value = mip.bound ?? mip.objective {
+                    bound = max(bound, value + constant)
+                } else if let value = mip.bound {
+                    bound = max(bound, value + constant)
+                }
+                if mip.termination != .optimal { break }
+            } else {
+                if mip.termination == .infeasible { bound = .infinity }
+                if let value = mip.bound { bound = max(bound, value + constant) }
+                break
+            }
+        }
+        return finish(proven() ? .optimal : .feasible)
+    }
+}
