@@ -9,13 +9,22 @@ struct Bench: ParsableCommand {
         discussion: """
             Family `generated`: synthetic instances from `councilshare generate`, one per size in \
             --councils. Reports I/O (write, read and validate the JSON), model build, solve time, \
-            status, saving, bound and gap. Timings are measurements, not tests.
+            status, saving, bound and gap. Families `pmed`, `ufl`, `cpmp`: the OR-Library files given \
+            as FILES, each solved with --formulation (strong, textbook or both) and compared with the \
+            published optimum from --optima. Exit code 1 if a solution fails its independent check or \
+            an optimal value differs from the published one. Timings are measurements, not tests.
             """)
 
-    enum Family: String, ExpressibleByArgument, CaseIterable { case generated }
+    enum Family: String, ExpressibleByArgument, CaseIterable { case generated, pmed, ufl, cpmp }
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+    enum FormulationChoice: String, ExpressibleByArgument, CaseIterable { case strong, textbook, both }
 
-    @Argument(help: "Benchmark family: generated.") var family: Family
+    @Argument(help: "Benchmark family: generated, pmed, ufl or cpmp.") var family: Family
+    @Argument(help: "OR-Library files (pmed, ufl, cpmp families).") var files: [String] = []
+    @Option(help: "CSV of published optima (columns instance, optimal_value).") var optima: String?
+    @Option(help: "strong, textbook or both (OR-Library families).") var formulation: FormulationChoice = .strong
+    @Option(name: .customLong("cpmp-distance"), help: "cpmp distances: floor or real (default: real for SJC files, else floor).")
+    var cpmpDistance: ORLibrary.CPMPDistance?
     @Option(help: "Comma-separated council counts.") var councils: String = "50,100,200,317"
     @Option(help: "Services per instance.") var services: Int = 4
     @Option(help: "Random seed.") var seed: UInt64 = 1
@@ -28,10 +37,13 @@ struct Bench: ParsableCommand {
             throw ValidationError("--councils must be a comma-separated list of numbers from 2 to 5000")
         }
         if !(timeLimit.isFinite && timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+        if family == .generated && !files.isEmpty { throw ValidationError("family generated takes no files (use --councils)") }
+        if family != .generated && files.isEmpty { throw ValidationError("give the \(family.rawValue) files to run") }
     }
 
     func run() throws {
         Interrupt.install()
+        if family != .generated { return try runLocation() }
         let sizes = councils.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         let header = ["instance", "councils", "services", "io_s", "build_s", "solve_s", "status", "saving", "bound", "gap", "groups", "columns", "nodes"]
         var rows: [[String]] = []
@@ -61,9 +73,17 @@ struct Bench: ParsableCommand {
             ])
             if format == .table, let last = rows.last { FileHandle.standardError.write(Data((last.joined(separator: "  ") + "\n").utf8)) }
         }
+        emit(header: header, rows: rows)
+    }
+
+    /// Prints the rows as a table, CSV or JSON.
+    func emit(header: [String], rows: [[String]]) {
         switch format {
         case .csv:
-            print(([header] + rows).map { $0.joined(separator: ",") }.joined(separator: "\n"))
+            func quote(_ field: String) -> String {
+                field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+            }
+            print(([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n"))
         case .json:
             let items: [JSONValue] = rows.map { row in .obj(zip(header, row).map { ($0, .string($1)) }) }
             print(JSONWriter.write(.arr(items)))
