@@ -47,12 +47,13 @@ public final class GroupEnumerator {
         self.service = service
         let spec = problem.services[service]
         let n = problem.councilCount
+        // The reach of each host comes from the shared location core: the
+        // members whose assignment cost to it is finite (within the distance
+        // limit, no conflict with the host, both participating).
+        let core = problem.locationCore(service: service)
         candidates = [[Int]](repeating: [], count: n)
         for host in spec.participants {
-            candidates[host] = spec.participants.filter { member in
-                member != host && problem.distance(member, host) <= spec.maxDistanceKm
-                    && !problem.conflict(service: service, member, host)
-            }
+            candidates[host] = spec.participants.filter { member in member != host && core.cost(member, host).isFinite }
         }
         partners = [[Int]](repeating: [], count: n)
         mustShare = [Bool](repeating: false, count: n)
