@@ -54,13 +54,13 @@ public enum PlanHTML {
 
     // MARK: Headline
 
-    /// The status in words; "optimal" only for a proven optimum.
+    /// What the status means, in words (shown after the status itself).
     public static func statusSentence(_ plan: Plan) -> String {
         switch plan.status {
         case .optimal:
-            return "Optimal: proven to be the best plan (gap \(PlanTable.percent(plan.relativeGap ?? 0, digits: 4)))."
+            return "proven to be the best plan (gap \(PlanTable.percent(plan.relativeGap ?? 0, digits: 4)))."
         case .feasible:
-            var text = "Feasible: a valid plan, but the search stopped before proving that no better one exists"
+            var text = "a valid plan, but the search stopped before proving that no better one exists"
             if let gap = plan.relativeGap, let bound = plan.bound {
                 text += " (gap \(PlanTable.percent(gap, digits: 4)); no plan saves more than \(PlanTable.gbp(bound)))"
             } else {
@@ -68,14 +68,14 @@ public enum PlanHTML {
             }
             return text + "."
         case .infeasible:
-            var text = "Infeasible: no plan meets every rule"
+            var text = "no plan meets every rule"
             if let target = plan.targetSaving, let reachable = plan.maxReachableSaving {
                 text += "; the target is \(PlanTable.gbp(target)) but the largest reachable saving is \(PlanTable.gbp(reachable))"
                 text += plan.maxReachableIsProven ? " (proven)" : " (best found, not proven)"
             }
             return text + "."
         case .noSolution:
-            return "No solution: no plan was found within the limits."
+            return "no plan was found within the limits."
         }
     }
 
@@ -152,7 +152,7 @@ public enum PlanHTML {
                     let name = esc(problem.councils[member].name)
                     return (member == host ? "<strong>\(name)</strong>" : name) + " (\(esc(PlanTable.gbp(share))))"
                 }
-                out += "<tr><td><span class=\"swatch\" style=\"background:\(colours[group.number - 1])\"></span>\(esc(group.id))</td>"
+                out += "<tr><td class=\"group\"><span class=\"swatch\" style=\"background:\(colours[group.number - 1])\"></span>\(esc(group.id))</td>"
                 out += "<td>\(esc(problem.councils[host].name))</td><td>\(members.joined(separator: ", "))</td>"
                 out += "<td class=\"num\">\(esc(PlanTable.gbp(group.spend)))</td><td class=\"num\">\(esc(PlanTable.gbp(group.column.saving)))</td>"
                 out += "<td class=\"num\">\(group.spend > 0 ? PlanTable.percent(group.savingFraction) : "–")</td></tr>\n"
@@ -188,16 +188,16 @@ public enum PlanHTML {
         var out = "<section id=\"assumptions\">\n<h2>Assumptions</h2>\n"
         out += "<p>Instance <strong>\(esc(problem.name))</strong>: \(problem.councils.count) councils, \(problem.services.count) services.</p>\n"
         if let description = instance?.description { out += "<p>\(esc(description))</p>\n" }
-        out += "<table>\n<thead><tr><th>Service</th><th>Cost curve</th><th class=\"num\">Max members</th><th class=\"num\">Max distance to host</th><th class=\"num\">Distance cost</th><th class=\"num\">Set-up cost per non-host member</th><th>Tiers</th><th>Contiguous</th></tr></thead>\n<tbody>\n"
+        out += "<table>\n<thead><tr><th>Service</th><th>Cost curve</th><th class=\"num\">Max members</th><th class=\"num\">Max distance to host</th><th>Distance cost</th><th>Set-up cost per non-host member</th><th>Tiers</th><th>Contiguous</th></tr></thead>\n<tbody>\n"
         for spec in problem.services {
             let written = instance?.services.first { $0.id == spec.id }
             var setup = "\(PlanTable.gbp(spec.setupCostPerYear)) a year"
             if let written, written.setupCostPerMember > 0 {
                 setup = "\(PlanTable.gbp(written.setupCostPerMember)) over \(PlanTable.fixed(written.setupYears, written.setupYears == written.setupYears.rounded() ? 0 : 2)) years (\(setup))"
             }
-            out += "<tr><td>\(esc(spec.name))</td><td>\(esc(curveText(spec)))</td><td class=\"num\">\(spec.maxMembers)</td>"
+            out += "<tr><td>\(esc(spec.name))</td><td class=\"curve\">\(esc(curveText(spec)))</td><td class=\"num\">\(spec.maxMembers)</td>"
             out += "<td class=\"num\">\(spec.maxDistanceKm.isFinite ? esc(PlanTable.fixed(spec.maxDistanceKm, 0)) + " km" : "none")</td>"
-            out += "<td class=\"num\">\(esc(PlanTable.gbp(spec.distanceCostPerKm))) per km a year</td><td class=\"num\">\(esc(setup))</td>"
+            out += "<td>\(esc(PlanTable.gbp(spec.distanceCostPerKm))) per km a year</td><td>\(esc(setup))</td>"
             out += "<td>\(esc(spec.tiers?.joined(separator: ", ") ?? "all"))</td><td>\(spec.contiguous ? "yes" : "no")</td></tr>\n"
         }
         out += "</tbody>\n</table>\n<ul>\n"
@@ -208,7 +208,7 @@ public enum PlanHTML {
         }
         if let boundaryFile {
             let missing = areas?.unmatched.count ?? problem.councils.count
-            out += "<li>Council areas from \(esc(boundaryFile)) (matched by \(esc((areas?.keys ?? CouncilAreas.defaultKeys).joined(separator: ", ")))); \(missing) council\(missing == 1 ? "" : "s") not found there \(missing == 1 ? "is" : "are") drawn as circles at \(missing == 1 ? "its" : "their") position.</li>\n"
+            out += "<li>Council areas from \(esc(boundaryFile)) (matched by \(esc((areas?.keys ?? CouncilAreas.defaultKeys).joined(separator: ", ")))); \(missing) council\(missing == 1 ? "" : "s") not found there \(missing == 1 ? "is drawn as a circle at its position" : "are drawn as circles at their positions").</li>\n"
         }
         out += "<li>Map: longitude and latitude, equirectangular, scaled by the cosine of the councils' mean latitude.</li>\n"
         return out + "</ul>\n</section>\n"
@@ -247,7 +247,7 @@ public enum PlanHTML {
         .star{display:inline-block;width:16px;margin-right:4px;text-align:center}
         table{border-collapse:collapse;margin:12px 0;font-size:0.92em;width:100%}
         th,td{border-bottom:1px solid #e1e4e8;padding:5px 8px;text-align:left;vertical-align:top}
-        th{background:#f6f8fa}td.num,th.num{text-align:right;white-space:nowrap}tfoot td{font-weight:600}
+        th{background:#f6f8fa}td.group{white-space:nowrap}td.curve{min-width:16em}td.num,th.num{text-align:right;white-space:nowrap}tfoot td{font-weight:600}
         .in-house{color:#57606a;font-size:0.92em}
         footer{color:#6a737d;font-size:0.85em;border-top:1px solid #d8dee4;margin-top:30px}
         """

@@ -98,7 +98,7 @@ public struct SVGMap: Sendable {
                 let left = SVGMap.area(areas.polygons[lhs]!), right = SVGMap.area(areas.polygons[rhs]!)
                 return left != right ? left > right : lhs < rhs
             }
-            out += "<g class=\"areas\" stroke=\"#ffffff\" stroke-width=\"0.8\" fill-rule=\"evenodd\">\n"
+            out += "<g class=\"areas\" stroke=\"#ffffff\" stroke-width=\"0.8\" fill-rule=\"evenodd\" fill-opacity=\"0.72\">\n"
             for council in drawn {
                 out += "<path d=\"\(path(areas.polygons[council]!))\" fill=\"\(fill(council))\"><title>\(HTMLText.escape(title(council)))</title></path>\n"
             }
@@ -123,7 +123,9 @@ public struct SVGMap: Sendable {
             let point = project(lon: council.lon, lat: council.lat)
             let tooltip = "<title>\(HTMLText.escape(title(index)))</title>"
             if hosts.contains(index) {
-                out += "<path class=\"host\" d=\"\(star(x: point.x, y: point.y, radius: 9))\" fill=\"\(fill(index))\" stroke=\"#000000\" stroke-width=\"1.6\">\(tooltip)</path>\n"
+                let shape = star(x: point.x, y: point.y, radius: SVGMap.starRadius)
+                out += "<path class=\"halo\" d=\"\(shape)\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"4.5\" stroke-linejoin=\"round\"/>\n"
+                out += "<path class=\"host\" d=\"\(shape)\" fill=\"\(fill(index))\" stroke=\"#000000\" stroke-width=\"1.8\" stroke-linejoin=\"round\">\(tooltip)</path>\n"
             } else if areas?.polygons[index] != nil {
                 out += "<circle cx=\"\(number(point.x))\" cy=\"\(number(point.y))\" r=\"2.6\" fill=\"#222222\">\(tooltip)</circle>\n"
             } else {
@@ -132,16 +134,71 @@ public struct SVGMap: Sendable {
         }
         out += "</g>\n"
         if problem.councils.count <= SVGMap.labelLimit {
-            out += "<g class=\"labels\" font-size=\"10.5\" fill=\"#111111\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\">\n"
-            for council in problem.councils {
-                let point = project(lon: council.lon, lat: council.lat)
-                let anchorEnd = point.x > width * 0.8
-                let x = anchorEnd ? point.x - 8 : point.x + 8
-                out += "<text x=\"\(number(x))\" y=\"\(number(point.y + 3.5))\"\(anchorEnd ? " text-anchor=\"end\"" : "")>\(HTMLText.escape(council.name))</text>\n"
+            out += "<g class=\"labels\" font-size=\"\(SVGMap.fontSize)\" fill=\"#111111\" stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\" stroke-linejoin=\"round\">\n"
+            for label in labels(problem: problem, hosts: hosts) {
+                let anchor = label.anchor == "start" ? "" : " text-anchor=\"\(label.anchor)\""
+                out += "<text x=\"\(number(label.x))\" y=\"\(number(label.y))\"\(anchor)>\(HTMLText.escape(problem.councils[label.council].name))</text>\n"
             }
             out += "</g>\n"
         }
         return out + "</svg>"
+    }
+
+    static let starRadius = 11.0
+    static let fontSize = 10.5
+
+    struct Label { var council: Int; var x: Double; var y: Double; var anchor: String }
+
+    /// Places the council names: each takes the first of eight positions
+    /// around its marker (right, left, above, below, then the diagonals) whose
+    /// box, estimated from the name's length, stays inside the map and
+    /// overlaps no marker and no label placed before it; failing that, the
+    /// position that overlaps least. Hosts are placed first.
+    func labels(problem: Problem, hosts: Set<Int>) -> [Label] {
+        struct Box {
+            var minX, minY, maxX, maxY: Double
+            func overlap(_ other: Box) -> Double {
+                max(0, min(maxX, other.maxX) - max(minX, other.minX)) * max(0, min(maxY, other.maxY) - max(minY, other.minY))
+            }
+        }
+        let points = problem.councils.map { project(lon: $0.lon, lat: $0.lat) }
+        var obstacles = points.indices.map { index -> Box in
+            let radius = hosts.contains(index) ? SVGMap.starRadius : 5.5
+            return Box(minX: points[index].x - radius, minY: points[index].y - radius, maxX: points[index].x + radius, maxY: points[index].y + radius)
+        }
+        let order = points.indices.sorted { (hosts.contains($0) ? 0 : 1, $0) < (hosts.contains($1) ? 0 : 1, $1) }
+        var placed: [Label] = []
+        for council in order {
+            let point = points[council]
+            let textWidth = Double(problem.councils[council].name.count) * SVGMap.fontSize * 0.56
+            let height = SVGMap.fontSize
+            let gap = hosts.contains(council) ? SVGMap.starRadius + 2 : 7.0
+            // (x, baseline y, anchor) candidates.
+            let candidates: [(Double, Double, String)] = [
+                (point.x + gap, point.y + height * 0.35, "start"),
+                (point.x - gap, point.y + height * 0.35, "end"),
+                (point.x, point.y - gap - 2, "middle"),
+                (point.x, point.y + gap + height, "middle"),
+                (point.x + gap * 0.7, point.y - gap * 0.7 - 1, "start"),
+                (point.x + gap * 0.7, point.y + gap * 0.7 + height, "start"),
+                (point.x - gap * 0.7, point.y - gap * 0.7 - 1, "end"),
+                (point.x - gap * 0.7, point.y + gap * 0.7 + height, "end"),
+            ]
+            var best: (label: Label, box: Box, cost: Double)?
+            for (x, y, anchor) in candidates {
+                let minX = anchor == "start" ? x : anchor == "end" ? x - textWidth : x - textWidth / 2
+                let box = Box(minX: minX - 1, minY: y - height * 0.8, maxX: minX + textWidth + 1, maxY: y + height * 0.25)
+                var cost = obstacles.enumerated().reduce(0.0) { $0 + ($1.offset == council ? 0 : $1.element.overlap(box)) }
+                if box.minX < 0 || box.maxX > width || box.minY < 0 || box.maxY > self.height { cost += 1e6 }
+                if best == nil || cost < best!.cost { best = (Label(council: council, x: x, y: y, anchor: anchor), box, cost) }
+                if cost == 0 { break }
+            }
+            if let best {
+                placed.append(best.label)
+                obstacles.append(best.box)
+            }
+        }
+        return placed.sorted { $0.council < $1.council }
     }
 
     /// A five-pointed star path centred on (x, y).
