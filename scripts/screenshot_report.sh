@@ -12,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-.build/report}
-boundaries=${BOUNDARIES-/work/shared/data/uk-councils/lad_boundaries_england_may2024_buc.geojson}
+boundaries=${BOUNDARIES-../shared/data/uk-councils/lad_boundaries_england_may2024_buc.geojson}
 height=${HEIGHT:-5200}
 mkdir -p "$out"
 swift build --product councilshare >/dev/null
