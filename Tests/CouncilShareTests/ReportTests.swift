@@ -331,6 +331,27 @@ struct ReportTests {
         #expect(html.contains("not proven best"))
     }
 
+    @Test("HTML and CSV of an infeasible answer: no groups, the reason and the largest reachable saving")
+    func infeasibleAnswer() {
+        var infeasible = plan
+        infeasible.status = .infeasible
+        infeasible.groups = []
+        infeasible.totalSaving = 0
+        infeasible.bound = nil
+        infeasible.serviceOutcomes = []
+        infeasible.targetSaving = 1e12
+        infeasible.maxReachableSaving = plan.totalSaving
+        infeasible.maxReachableIsProven = true
+        let html = PlanHTML.render(infeasible, problem: problem, instance: instance)
+        #expect(!html.lowercased().contains("optimal"))
+        #expect(html.contains("no plan meets every rule; the target is £1,000,000,000,000 but the largest reachable saving is \(PlanTable.gbp(plan.totalSaving)) (proven)"))
+        #expect(count("<svg", in: html) == problem.services.count)
+        #expect(count("No sharing for this service.", in: html) == problem.services.count)
+        let rows = parseCSV(PlanCSV.render(infeasible, problem: problem)).dropFirst()
+        #expect(rows.count == 8)
+        #expect(rows.allSatisfy { $0[3].isEmpty && $0[9] == "0.00" })
+    }
+
     @Test("the map projection keeps everything in the picture, north up, east right, longitude scaled by cos(mean latitude)")
     func projection() {
         let map = SVGMap(problem: problem, areas: nil)
