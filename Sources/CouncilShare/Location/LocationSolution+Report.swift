@@ -43,6 +43,15 @@ extension LocationSolution {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One row per client: client, hub, assignment cost (1-based numbers).
+    public func csv(problem: LocationProblem) -> String {
+        var lines = ["client,hub,cost"]
+        for (client, hub) in assignment.enumerated() where hub >= 0 {
+            lines.append("\(client + 1),\(hub + 1),\(JSONWriter.formatNumber(problem.cost(client, hub)))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// Integers without decimals, others to 3 decimals (as published).
     public static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : PlanTable.fixed(value, 3)

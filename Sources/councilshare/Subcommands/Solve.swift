@@ -12,7 +12,7 @@ struct Solve: ParsableCommand {
         case maxSaving = "max-saving", minGroups = "min-groups"
     }
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
     @Argument(help: "The instance file (JSON).")
     var instance: String
@@ -31,8 +31,10 @@ struct Solve: ParsableCommand {
     @Option(help: "Write the plan JSON (MODEL.md §5) to this file, atomically.")
     var output: String?
 
-    @Option(help: "table or json on standard output.")
+    @Option(help: "table, json or csv (one row per council and service) on standard output.")
     var format: Format = .table
+
+    @OptionGroup var reports: ReportOptions
 
     @Flag(help: "Report progress on stderr even when it is not a terminal.")
     var progress = false
@@ -46,13 +48,14 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         if let kind = try location.format(of: instance) { return try solveLocation(kind) }
-        var (_, problem) = try InstanceLoader.load(instance)
+        var (source, problem) = try InstanceLoader.load(instance)
         target.apply(to: &problem)
         if let objective { problem.objective = objective == .maxSaving ? .maxSaving : .minGroups }
         if problem.objective == .minGroups && problem.targetSaving == nil {
             throw InputError(file: instance, record: "instance", field: "target",
                              message: "min-groups needs a target (--target-saving or --target-fraction)")
         }
+        let areas = try reports.loadAreas(problem: problem)
         Interrupt.install()
         let printer = ProgressPrinter.make(forced: progress)
         var options = SolveOptions()
@@ -64,9 +67,11 @@ struct Solve: ParsableCommand {
         printer?.finish()
         let json = JSONWriter.write(plan.jsonValue(problem: problem)) + "\n"
         if let output { try InstanceLoader.writeAtomically(json, to: output) }
+        try reports.write(plan, problem: problem, instance: source, areas: areas)
         switch format {
         case .json: print(json, terminator: "")
         case .table: print(PlanTable.render(plan, problem: problem), terminator: "")
+        case .csv: print(PlanCSV.render(plan, problem: problem), terminator: "")
         }
         if Interrupt.wasRequested { printError("interrupted: the best plan found so far was reported (status \(plan.status.rawValue))") }
         switch plan.status {
@@ -86,6 +91,9 @@ struct Solve: ParsableCommand {
 
     /// An OR-Library p-median, UFL or capacitated p-median file: hubs and assignments.
     func solveLocation(_ kind: ORLibrary.Format) throws {
+        if reports.geojson != nil || reports.html != nil {
+            throw ValidationError("--geojson and --html draw council plans; OR-Library answers are JSON, CSV or a table")
+        }
         let problem = try ORLibrary.read(instance, format: kind, cpmpDistance: location.cpmpDistance)
         Interrupt.install()
         let solution = LocationRun.solve(problem, formulation: location.formulation, timeLimit: timeLimit, gap: gap,
@@ -95,6 +103,7 @@ struct Solve: ParsableCommand {
         switch format {
         case .json: print(json, terminator: "")
         case .table: print(solution.table(problem: problem), terminator: "")
+        case .csv: print(solution.csv(problem: problem), terminator: "")
         }
         switch solution.status {
         case .optimal, .feasible: return
