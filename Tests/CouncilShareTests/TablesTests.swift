@@ -213,6 +213,8 @@ struct TablesTests {
                      line: 2, field: "km", message: "negative"),
             BadTable(label: "latitude out of range", file: "councils.csv", text: TinyTables.edit(c, line: 2, "53.0", "95"),
                      line: 2, field: "lat", message: "latitude"),
+            BadTable(label: "longitude out of range, negative", file: "councils.csv", text: TinyTables.edit(c, line: 3, "-2.1", "-200"),
+                     line: 3, field: "lon", message: "longitude in [-180, 180]"),
             BadTable(label: "unknown council in spend", file: "spend.csv", text: TinyTables.edit(p, line: 5, "A,hr", "Z,hr"),
                      line: 5, field: "council", message: "unknown council \"Z\""),
             BadTable(label: "unknown service in spend", file: "spend.csv", text: TinyTables.edit(p, line: 6, "B,hr", "B,hrr"),

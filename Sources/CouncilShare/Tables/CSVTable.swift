@@ -94,9 +94,7 @@ struct CSVTable {
     static func read(_ path: String, required: [String], optional: [String]) throws -> CSVTable {
         let text = try InstanceLoader.readText(path)
         let allowed = required + optional
-        func fail(_ line: Int?, _ field: String?, _ message: String) -> InputError {
-            InputError(file: path, line: line, record: line == 1 ? "header" : "", field: field, message: message)
-        }
+        func fail(_ message: String) -> InputError { InputError(file: path, record: "", message: message) }
         let raw: [[String]]
         do {
             let csv = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
@@ -108,7 +106,7 @@ struct CSVTable {
             switch error {
             case .generic(let message), .quotation(let message): reason = message
             }
-            throw fail(nil, nil, "is not valid CSV (\(reason)); quote a cell that holds a comma, a quote or a line break")
+            throw fail("is not valid CSV (\(reason)); quote a cell that holds a comma, a quote or a line break")
         }
 
         // Line numbers: each row starts on the line after the previous row's
@@ -123,7 +121,7 @@ struct CSVTable {
             row.allSatisfy { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         }
         guard let headerIndex = raw.firstIndex(where: { !isBlank($0) }) else {
-            throw fail(nil, nil, "is empty; expected a header line naming the columns (\(required.joined(separator: ", ")), ...)")
+            throw fail("is empty; expected a header line naming the columns (\(required.joined(separator: ", ")), ...)")
         }
         let headerLine = lineOfRow[headerIndex]
         let columns = raw[headerIndex].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }

@@ -50,9 +50,9 @@ extension Instance {
             let id = try row.text("id")
             row.record += " (council \(id))"
             guard councilIDs.insert(id).inserted else { throw row.error("id", "duplicate council id \(id)") }
-            let lat = try row.number("lat", minimum: -90), lon = try row.number("lon", minimum: -180)
-            guard lat <= 90 else { throw row.error("lat", "must be a latitude in [-90, 90], found \(lat)") }
-            guard lon <= 180 else { throw row.error("lon", "must be a longitude in [-180, 180], found \(lon)") }
+            let lat = try row.number("lat", minimum: nil), lon = try row.number("lon", minimum: nil)
+            guard abs(lat) <= 90 else { throw row.error("lat", "must be a latitude in [-90, 90], found \(lat)") }
+            guard abs(lon) <= 180 else { throw row.error("lon", "must be a longitude in [-180, 180], found \(lon)") }
             instance.councils.append(Council(
                 id: id, name: try row.text("name"), lat: lat, lon: lon, tier: row.optionalText("tier"),
                 party: row.optionalText("party"), population: try row.optionalNumber("population"),
