@@ -264,6 +264,42 @@ struct TablesTests {
         #expect(error.description.contains(bad.file), "\(error)")
     }
 
+    /// Random edits of every file (quotes, commas, line ends, BOMs, NaN,
+    /// unknown codes, YAML punctuation, cut or emptied files): reading either
+    /// succeeds or throws an InputError naming a file of the folder; never a crash.
+    @Test func randomlyDamagedFoldersNeverCrash() throws {
+        let tokens = ["\"", ",", "\n", "\r\n", "\u{FEFF}", " ", ";", ":", "-", "nan", "inf", "1e999", "0", "Z",
+                      "#", "{", "[", "]", "}", "- ", "\t", "null", "~", "&a", "*a", "é"]
+        let folder = try TinyTables.folder([:])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var random = SplitMix64(seed: 20261129)
+        var outcomes = (read: 0, rejected: 0)
+        for _ in 0..<40 {
+            var files = TinyTables.files()
+            for _ in 0...random.below(3) {
+                let name = files.keys.sorted()[random.below(files.count)]
+                var text = Array(files[name]!)
+                let position = random.below(text.count + 1)
+                switch random.below(5) {
+                case 0, 1: text.insert(contentsOf: Array(tokens[random.below(tokens.count)]), at: position)
+                case 2: text.removeSubrange(position..<min(text.count, position + 1 + random.below(8)))
+                case 3: text = []
+                default: text = Array(String(text).replacingOccurrences(of: "\n", with: "\r\n"))
+                }
+                files[name] = String(text)
+            }
+            for (name, text) in files { try Data(text.utf8).write(to: folder.appendingPathComponent(name)) }
+            do {
+                _ = try InstanceLoader.load(folder.path)
+                outcomes.read += 1
+            } catch let error as InputError {
+                #expect(error.file.hasPrefix(folder.path), "\(error)")
+                outcomes.rejected += 1
+            }
+        }
+        #expect(outcomes.read > 0 && outcomes.rejected > 0, "\(outcomes)")
+    }
+
     @Test func missingRequiredFileAndStrayTableAreErrors() throws {
         var files = TinyTables.files()
         files["spend.csv"] = nil
