@@ -11,6 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: C layer
@@ -30,7 +32,11 @@ let package = Package(
         // MARK: Council domain
         .target(
             name: "CouncilShare",
-            dependencies: ["LinearModel", "GLPKBackend"]
+            dependencies: [
+                "LinearModel", "GLPKBackend",
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
 
         // MARK: Command-line tool

@@ -16,9 +16,19 @@ public enum InstanceLoader {
         return text
     }
 
-    /// Reads and validates an instance file.
+    /// Reads an instance: a JSON file, or a folder of tables
+    /// (`Instance.from(folder:)`), without validating it.
+    public static func read(_ path: String) throws -> Instance {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            return try Instance.from(folder: path)
+        }
+        return try Instance.from(json: try readText(path), file: path)
+    }
+
+    /// Reads and validates an instance: a JSON file or a folder of tables.
     public static func load(_ path: String) throws -> (Instance, Problem) {
-        let instance = try Instance.from(json: try readText(path), file: path)
+        let instance = try read(path)
         return (instance, try Problem(instance: instance, file: path))
     }
 
