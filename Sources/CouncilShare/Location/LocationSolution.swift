@@ -39,6 +39,8 @@ public struct LocationSolution: Sendable {
     public var columns: Int = 0
     /// Branch-and-bound rounds (the radius formulation re-solves after adding radii).
     public var rounds: Int = 0
+    /// Hub variables fixed by reduced-cost fixing before branching.
+    public var fixed: Int = 0
     public var formulation: LocationFormulation
 
     public var relativeGap: Double? {

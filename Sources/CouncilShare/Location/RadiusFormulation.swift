@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
 import GLPKBackend
 import LinearModel
 
@@ -45,9 +46,16 @@ final class RadiusFormulation {
     private let constant: Double
     private let clock = Stopwatch()
 
-    init(problem: LocationProblem, options: LocationOptions) {
+    /// Plans costing at least this much are not wanted (the caller already
+    /// has one): reduced-cost fixing may discard them.
+    private let cutoff: Double
+    /// Every plan discarded by fixing costs at least this much.
+    private var excludedBound = Double.infinity
+
+    init(problem: LocationProblem, options: LocationOptions, cutoff: Double = .infinity) {
         self.problem = problem
         self.options = options
+        self.cutoff = cutoff
         order = problem.hubsByCost()
         var levels: [[Double]] = [], ends: [[Int32]] = []
         for client in 0..<problem.clientCount {
@@ -159,6 +167,51 @@ final class RadiusFormulation {
         return values
     }
 
+    /// Reduced-cost fixing against the incumbent. With the LP optimum L of
+    /// the current relaxation and the reduced cost d_j of hub j, every plan
+    /// that opens j costs at least L + d_j in the relaxation, hence at least
+    /// that much in truth (the relaxation never overcharges). When that cannot
+    /// beat the incumbent (by 1 for integer costs), y_j is fixed to 0; a hub
+    /// at its upper bound with L - d_j above the incumbent is fixed to 1.
+    /// Fixings only remove plans no better than the incumbent, so optimality
+    /// of the final answer is unaffected. Returns how many hubs were fixed.
+    private func fixByReducedCost(_ lp: LPResult, incumbent: Double, integral: Bool) -> Int {
+        let incumbent = min(incumbent, cutoff)
+        guard incumbent.isFinite else { return 0 }
+        let threshold = incumbent - constant - (integral ? 1 - 1e-6 : 1e-9 * max(1, abs(incumbent)))
+        // Integer costs: a discarded plan costs more than incumbent - 1, so at least the incumbent.
+        excludedBound = min(excludedBound, integral ? incumbent : incumbent - 1e-9 * max(1, abs(incumbent)))
+        var fixed = 0
+        for (hub, variable) in hubVariables.enumerated() {
+            let column = solver.model.variables[variable.index]
+            guard column.lower != column.upper else { continue }
+            let reduced = column.objective - column.column.reduce(0) { $0 + $1.coefficient * lp.duals[$1.row.index] }
+            let value = lp.primal[variable.index]
+            if value < 1e-9, lp.objective + reduced > threshold {
+                solver.setBounds(of: variable, lower: 0, upper: 0); fixed += 1
+            } else if value > 1 - 1e-9, lp.objective - reduced > threshold {
+                solver.setBounds(of: variable, lower: 1, upper: 1); fixed += 1
+            }
+            _ = hub
+        }
+        return fixed
+    }
+
+    /// The model without the hubs fixed to 0, solved with the incumbent as
+    /// cutoff: fewer distinct levels, shorter rows, faster node LPs. Returns
+    /// its solution and the original index of each of its hubs.
+    private func reduced(cutoff incumbent: Double) -> (LocationSolution, [Int]) {
+        let kept = hubVariables.indices.filter { solver.model.variables[hubVariables[$0].index].upper > 0.5 }
+        var cost = [Double]()
+        cost.reserveCapacity(problem.clientCount * kept.count)
+        for client in 0..<problem.clientCount { for hub in kept { cost.append(problem.cost(client, hub)) } }
+        let reduced = LocationProblem(name: problem.name, family: problem.family, clientCount: problem.clientCount,
+                                      hubCount: kept.count, cost: cost, hubCost: kept.map { problem.hubCost[$0] }, p: problem.p)
+        var inner = options
+        inner.timeLimit = remaining
+        return (RadiusFormulation(problem: reduced, options: inner, cutoff: min(cutoff, incumbent)).solve(), kept)
+    }
+
     private var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
     private func stopping() -> Bool { (remaining.map { $0 <= 0 } ?? false) || (options.shouldStop?() ?? false) }
 
@@ -178,7 +231,8 @@ final class RadiusFormulation {
                 result.open = incumbent
                 result.assignment = best.assignment
             }
-            result.bound = bound.isFinite ? min(bound, best.cost) : nil
+            let lower = min(bound, excludedBound)
+            result.bound = lower.isFinite ? min(lower, best.cost) : nil
             if status == .optimal, best.cost.isFinite { result.bound = best.cost }
             result.rows = rowCount
             result.columns = columnCount
@@ -187,7 +241,7 @@ final class RadiusFormulation {
         }
         func proven() -> Bool {
             let slack = max(options.relativeGap * abs(best.cost), integral ? 1 - 1e-6 : 0)
-            return best.cost - bound <= slack
+            return best.cost - min(bound, excludedBound) <= slack
         }
 
         // Levels of the heuristic plan first: often the optimum's own.
@@ -197,8 +251,11 @@ final class RadiusFormulation {
             addMissing(y)
         }
         // LP rounds: add levels until the LP charges every client in full.
+        let trace = ProcessInfo.processInfo.environment["COUNCILSHARE_TRACE"] != nil
+        if trace { print("heuristic \(best.cost) at \(clock.seconds) s, rows \(rowCount)") }
         while !stopping() {
             let lp = solver.solveRelaxation(timeLimit: remaining)
+            if trace { print("LP \(lp.objective + constant) at \(clock.seconds) s, rows \(rowCount)") }
             guard lp.termination == .optimal else {
                 if lp.termination == .infeasible { bound = .infinity; return finish(.optimal) }
                 return finish(.feasible)
@@ -206,8 +263,22 @@ final class RadiusFormulation {
             if addMissing(hubValues(lp.primal)) == 0 {
                 bound = max(bound, lp.objective + constant)
                 options.progress?("LP bound", best.cost, bound)
+                result.fixed = fixByReducedCost(lp, incumbent: best.cost, integral: integral)
                 break
             }
+        }
+        if result.fixed * 3 >= problem.hubCount, !stopping(), !proven() {
+            // Many hubs fixed: branch on a smaller model over the free hubs.
+            let (inner, kept) = reduced(cutoff: best.cost)
+            result.nodes += inner.nodes
+            result.rounds += inner.rounds
+            if let objective = inner.objective, objective < best.cost {
+                incumbent = inner.open.map { kept[$0] }.sorted()
+                best = problem.evaluate(open: incumbent)
+            }
+            // Valid for the plans the reduced model kept; `excludedBound` covers the rest.
+            if let innerBound = inner.bound { bound = max(bound, innerBound) }
+            return finish(proven() ? .optimal : .feasible)
         }
         // Branch-and-bound rounds.
         while !stopping() && !proven() {
