@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-import Foundation
 import GLPKBackend
 import LinearModel
 
@@ -251,11 +250,9 @@ final class RadiusFormulation {
             addMissing(y)
         }
         // LP rounds: add levels until the LP charges every client in full.
-        let trace = ProcessInfo.processInfo.environment["COUNCILSHARE_TRACE"] != nil
-        if trace { print("heuristic \(best.cost) at \(clock.seconds) s, rows \(rowCount)") }
         while !stopping() {
             let lp = solver.solveRelaxation(timeLimit: remaining)
-            if trace { print("LP \(lp.objective + constant) at \(clock.seconds) s, rows \(rowCount)") }
+            options.progress?("LP round, \(rowCount) rows", best.cost, nil)
             guard lp.termination == .optimal else {
                 if lp.termination == .infeasible { bound = .infinity; return finish(.optimal) }
                 return finish(.feasible)
