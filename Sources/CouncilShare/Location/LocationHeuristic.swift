@@ -18,6 +18,31 @@ public struct LocationHeuristic {
         return open.sorted()
     }
 
+    /// Iterated local search: from the best plan, swap a few open hubs for
+    /// random closed ones, descend again, keep the result if it is better.
+    /// A fixed number of rounds from a fixed seed, so answers do not depend
+    /// on timing.
+    public func perturb(_ open: [Int], rounds: Int, seed: UInt64, shouldStop: () -> Bool = { false }) -> [Int] {
+        var best = open, bestCost = problem.evaluate(open: open).cost
+        var random = SplitMix64(seed: seed)
+        let m = problem.hubCount
+        guard open.count < m, !open.isEmpty else { return open }
+        for _ in 0..<rounds where !shouldStop() {
+            var trial = best
+            let kicks = 1 + Int(random.next() % UInt64(min(3, trial.count)))
+            for _ in 0..<kicks {
+                let out = Int(random.next() % UInt64(trial.count))
+                var incoming = Int(random.next() % UInt64(m))
+                while trial.contains(incoming) { incoming = (incoming + 1) % m }
+                trial[out] = incoming
+            }
+            improve(&trial, shouldStop: shouldStop)
+            let cost = problem.evaluate(open: trial).cost
+            if cost < bestCost - 1e-9 { best = trial; bestCost = cost }
+        }
+        return best.sorted()
+    }
+
     /// Adds the hub that lowers the cost most until `p` hubs are open (or, for
     /// the UFL, until no hub pays for itself).
     func greedy() -> [Int] {

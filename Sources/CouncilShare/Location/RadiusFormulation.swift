@@ -243,6 +243,25 @@ final class RadiusFormulation {
             return best.cost - min(bound, excludedBound) <= slack
         }
 
+        // UFL: Erlenkotter's dual ascent proves a bound, offers a second
+        // starting plan, and shows each client's level in the LP (around v_j).
+        if problem.p == nil {
+            let ascent = DualAscent(problem: problem).run(levels: levels, order: order)
+            bound = max(bound, ascent.bound)
+            if !ascent.tight.isEmpty {
+                var open = ascent.tight
+                heuristic.improve(&open, shouldStop: stopping)
+                let candidate = problem.evaluate(open: open)
+                if candidate.cost < best.cost { best = candidate; incumbent = open.sorted() }
+            }
+            options.progress?("dual ascent", best.cost, bound)
+            for client in 0..<problem.clientCount {
+                let values = levels[client]
+                guard let below = values.lastIndex(where: { $0 <= ascent.values[client] + 1e-9 }) else { continue }
+                // Every level up to just above v_j: the LP charges the client there.
+                for level in stride(from: min(below + 1, values.count - 1), through: 1, by: -1) { addLevel(client, level) }
+            }
+        }
         // Levels of the heuristic plan first: often the optimum's own.
         if best.cost.isFinite {
             var y = Array(repeating: 0.0, count: problem.hubCount)
@@ -260,6 +279,19 @@ final class RadiusFormulation {
             if addMissing(hubValues(lp.primal)) == 0 {
                 bound = max(bound, lp.objective + constant)
                 options.progress?("LP bound", best.cost, bound)
+                // The LP's favourite hubs, descended, then a short iterated local search.
+                let y = hubValues(lp.primal)
+                var rounded = (0..<problem.hubCount).sorted { y[$0] != y[$1] ? y[$0] > y[$1] : $0 < $1 }
+                    .prefix(problem.p ?? (0..<problem.hubCount).filter { y[$0] > 0.5 }.count).map { $0 }
+                if !rounded.isEmpty {
+                    heuristic.improve(&rounded, shouldStop: stopping)
+                    let candidate = problem.evaluate(open: rounded)
+                    if candidate.cost < best.cost { best = candidate; incumbent = rounded.sorted() }
+                }
+                let searched = heuristic.perturb(incumbent, rounds: 40, seed: 1, shouldStop: stopping)
+                let candidate = problem.evaluate(open: searched)
+                if candidate.cost < best.cost { best = candidate; incumbent = searched }
+                options.progress?("LP rounding and local search", best.cost, bound)
                 result.fixed = fixByReducedCost(lp, incumbent: best.cost, integral: integral)
                 break
             }
