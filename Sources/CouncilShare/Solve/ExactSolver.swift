@@ -25,7 +25,7 @@
 public struct ExactSolver {
     public let problem: Problem
     public let options: SolveOptions
-    private let clock = Stopwatch()
+    let clock = Stopwatch()
 
     public init(problem: Problem, options: SolveOptions = SolveOptions()) {
         self.problem = problem
@@ -33,10 +33,7 @@ public struct ExactSolver {
     }
 
     public func solve() -> Plan {
-        let build = Stopwatch()
-        let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
-        let engine = BranchAndPrice(problem: problem, options: options, clock: clock, enumerators: enumerators)
-        let buildSeconds = build.seconds
+        let (engine, buildSeconds) = makeEngine()
         var plan: Plan
         switch problem.objective {
         case .maxSaving: plan = maxSaving(engine)
@@ -48,12 +45,19 @@ public struct ExactSolver {
         return plan
     }
 
+    /// The search engine with one group enumerator per service, and the seconds it took to set up.
+    func makeEngine() -> (engine: BranchAndPrice, buildSeconds: Double) {
+        let build = Stopwatch()
+        let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
+        return (BranchAndPrice(problem: problem, options: options, clock: clock, enumerators: enumerators), build.seconds)
+    }
+
     func meetsTarget(_ saving: Double) -> Bool {
         guard let target = problem.targetSaving else { return true }
         return saving >= target - 1e-9 * max(1, abs(target))
     }
 
-    private func emptyPlan(_ status: Plan.Status) -> Plan {
+    func emptyPlan(_ status: Plan.Status) -> Plan {
         Plan(instance: problem.name, status: status, objective: problem.objective, groups: [], totalSaving: 0,
              bound: nil, targetSaving: problem.targetSaving)
     }
@@ -191,12 +195,10 @@ public struct ExactSolver {
         var statistics = largest.statistics
 
         // The best plan known that meets the target, and the proven lower bound on its group count.
-        var best = largest
+        let best = largest
         var lowerBound = 0
-        let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
         let upper = largest.groupCount
-        let master = GroupMaster(problem: problem, services: services, groupLimit: upper)
-        master.add(pools.flatMap { $0 })
+        let master = limitedMaster(pools: pools, limit: upper)
 
         func finish(_ plan: Plan, status: Plan.Status) -> Plan {
             var result = plan
@@ -238,31 +240,15 @@ public struct ExactSolver {
         for limit in low...upper {
             if limit == upper { return finish(best, status: largest.status == .optimal ? .optimal : .feasible) }
             if engine.stopping() { return finish(best, status: .feasible) }
-            master.setGroupLimit(limit)
-            let outcome = engine.solve(master, seed: previous, label: "at most \(limit) groups")
-            var stats = outcome.statistics
-            stats.columns = 0
-            statistics.absorb(stats)
-            statistics.columns = master.columns.count
+            let outcome = solveAtMost(limit, master: master, engine: engine, seed: previous, statistics: &statistics)
             switch outcome.status {
             case .optimal where meetsTarget(outcome.saving):
-                var plan = best
-                plan.groups = outcome.groups
-                plan.totalSaving = outcome.saving
-                plan.bound = outcome.bound.map { max($0, outcome.saving) } ?? outcome.saving
-                return finish(plan, status: .optimal)
+                return finish(plan(from: outcome), status: .optimal)
             case .optimal, .infeasible:
                 lowerBound = limit + 1
                 previous = outcome.groups
             case .feasible:
-                if meetsTarget(outcome.saving) {
-                    var plan = best
-                    plan.groups = outcome.groups
-                    plan.totalSaving = outcome.saving
-                    plan.bound = outcome.bound
-                    best = plan
-                    return finish(best, status: .feasible)
-                }
+                if meetsTarget(outcome.saving) { return finish(plan(from: outcome), status: .feasible) }
                 if let bound = outcome.bound, !meetsTarget(bound) {
                     lowerBound = limit + 1
                     previous = outcome.groups
@@ -274,5 +260,44 @@ public struct ExactSolver {
             }
         }
         return finish(best, status: .feasible)
+    }
+
+    // MARK: Shared by min_groups and the frontier
+
+    /// One master over every service that can share, holding the columns of
+    /// the max-saving search (`pools`), with the row "at most `limit` groups".
+    func limitedMaster(pools: [[GroupColumn]], limit: Int) -> GroupMaster {
+        let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
+        let master = GroupMaster(problem: problem, services: services, groupLimit: limit)
+        master.add(pools.flatMap { $0 })
+        return master
+    }
+
+    /// `S(limit)`: the largest saving with at most `limit` groups over all
+    /// services, warm-started from `seed` (a plan with fewer groups, so
+    /// feasible here). The columns found stay in `master` for the next limit.
+    func solveAtMost(_ limit: Int, master: GroupMaster, engine: BranchAndPrice, seed: [GroupColumn],
+                     statistics: inout SolveStatistics) -> BranchAndPrice.Outcome {
+        master.setGroupLimit(limit)
+        let outcome = engine.solve(master, seed: seed, label: "at most \(limit) groups")
+        var stats = outcome.statistics
+        stats.columns = 0
+        statistics.absorb(stats)
+        statistics.columns = master.columns.count
+        return outcome
+    }
+
+    /// A plan holding an outcome's groups, saving and bound (an optimal
+    /// plan's bound is at least its saving; an infeasible one has none).
+    func plan(from outcome: BranchAndPrice.Outcome) -> Plan {
+        var plan = emptyPlan(outcome.status)
+        plan.groups = outcome.groups
+        plan.totalSaving = outcome.saving
+        switch outcome.status {
+        case .optimal: plan.bound = outcome.bound.map { max($0, outcome.saving) } ?? outcome.saving
+        case .feasible, .noSolution: plan.bound = outcome.bound
+        case .infeasible: plan.bound = nil
+        }
+        return plan
     }
 }
