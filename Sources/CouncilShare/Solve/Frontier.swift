@@ -65,8 +65,9 @@ extension ExactSolver {
     /// 2. One master over all services with those columns and the row
     ///    "at most k groups"; for each `k` (increasing) the row's bound is set
     ///    and the master solved exactly by branch-and-price, warm-started from
-    ///    the previous point's plan (feasible for the larger `k`, so the
-    ///    frontier found is non-decreasing). Columns and subset-row cuts found
+    ///    the better of the previous point's plan (feasible for the larger
+    ///    `k`, so the frontier found is non-decreasing) and the `k` best
+    ///    groups of the max-saving plan. Columns and subset-row cuts found
     ///    for one `k` stay in the master for the next.
     /// 3. The point `K_max` is the max-saving plan; when that was not proven
     ///    optimal and a smaller `k` found more, that better plan is used
@@ -116,7 +117,8 @@ extension ExactSolver {
             if options.shouldStop() { frontier.interrupted = true; break }
             watch = Stopwatch()
             pointEngine.deadline = options.timeLimit.map { clock.seconds + $0 }
-            let outcome = solveAtMost(limit, master: master, engine: pointEngine, seed: previous, statistics: &statistics)
+            let seed = [previous, bestGroups(of: largest.groups, count: limit)].max { saving(of: $0) < saving(of: $1) }!
+            let outcome = solveAtMost(limit, master: master, engine: pointEngine, seed: seed, statistics: &statistics)
             var plan = plan(from: outcome)
             plan.targetSaving = nil
             plan.objective = .maxSaving
@@ -140,6 +142,41 @@ extension ExactSolver {
             last.plan.bound = largest.bound.map { max($0, better.totalSaving) }
         }
         frontier.points.append(last)
+        tightenBounds(&frontier.points)
         return frontier
+    }
+
+    private func saving(of groups: [GroupColumn]) -> Double { groups.reduce(0) { $0 + $1.saving } }
+
+    /// The `count` groups of a plan that save most, keeping every group that
+    /// holds a keep_together pair (no plan can drop it); empty when those
+    /// alone are more than `count`. A part of a plan is a plan.
+    func bestGroups(of groups: [GroupColumn], count: Int) -> [GroupColumn] {
+        let bound = groups.map { group in
+            problem.services[group.service].keepTogether.contains { group.members.contains($0.0) }
+        }
+        let required = groups.indices.filter { bound[$0] }.map { groups[$0] }
+        guard required.count <= count else { return [] }
+        let optional = groups.indices.filter { !bound[$0] }.map { groups[$0] }.sorted { $0.saving > $1.saving }
+        return required + optional.prefix(count - required.count)
+    }
+
+    /// `S` is non-decreasing, so a bound on `S(k')` bounds `S(k)` for every
+    /// `k < k'`: each point takes the smallest bound at or after it, and a
+    /// point whose plan comes within the relative gap of that bound is optimal.
+    func tightenBounds(_ points: inout [Frontier.Point]) {
+        var ceiling = Double.infinity
+        for index in points.indices.reversed() where points[index].plan.status != .infeasible {
+            var plan = points[index].plan
+            if let bound = plan.bound { ceiling = min(ceiling, bound) }
+            guard ceiling.isFinite, plan.status == .feasible || plan.status == .noSolution else { continue }
+            if plan.status == .noSolution {
+                plan.bound = ceiling
+            } else {
+                plan.bound = max(ceiling, plan.totalSaving)
+                if ceiling - plan.totalSaving <= options.relativeGap * max(1, abs(plan.totalSaving)) { plan.status = .optimal }
+            }
+            points[index].plan = plan
+        }
     }
 }

@@ -16,19 +16,29 @@ final class ProgressPrinter: Sendable {
         return ProgressPrinter(terminal: terminal)
     }
 
-    func report(_ progress: SolveProgress) {
-        let due = last.withLock { previous -> Bool in
-            if progress.elapsed - previous < (terminal ? 0.2 : 5.0) { return false }
-            previous = progress.elapsed
+    /// True when a line is due (every 0.2 s on a terminal, 5 s otherwise, or
+    /// whenever `always`); the line is then counted as shown.
+    func isDue(at elapsed: Double, always: Bool = false) -> Bool {
+        last.withLock { previous -> Bool in
+            if !always && elapsed - previous < (terminal ? 0.2 : 5.0) { return false }
+            previous = elapsed
             return true
         }
-        guard due else { return }
+    }
+
+    func report(_ progress: SolveProgress) {
+        guard isDue(at: progress.elapsed) else { return }
         var text = "[\(PlanTable.fixed(progress.elapsed, 1)) s] \(progress.stage)"
         if let incumbent = progress.incumbent { text += " | best \(PlanTable.gbp(incumbent))" }
         if let bound = progress.bound { text += " | bound \(PlanTable.gbp(bound))" }
         if let incumbent = progress.incumbent, let bound = progress.bound {
             text += " | gap \(PlanTable.percent(max(0, bound - incumbent) / max(1, abs(bound)), digits: 3))"
         }
+        write(text)
+    }
+
+    /// Writes one line: rewritten in place on a terminal, appended otherwise.
+    func write(_ text: String) {
         if terminal {
             let width = 150
             let line = text.count > width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
