@@ -4,17 +4,6 @@ import Foundation
 import Testing
 @testable import CouncilShare
 
-/// Counts polls of `shouldStop` and answers true from the `limit`-th on.
-private final class StopAfterPolls: @unchecked Sendable {
-    let limit: Int
-    var polls = 0
-    init(_ limit: Int) { self.limit = limit }
-    func poll() -> Bool {
-        polls += 1
-        return polls >= limit
-    }
-}
-
 @Suite("Frontier: largest saving with at most k groups")
 struct FrontierTests {
     /// The brute force's best saving with at most `k` groups (nil: no plan has
@@ -109,7 +98,7 @@ struct FrontierTests {
     func stopped(after polls: Int) throws {
         let instance = InstanceGenerator(councils: 14, services: 2, seed: 3).generate()
         let problem = try Problem(instance: instance, file: "generated")
-        let stop = StopAfterPolls(polls)
+        let stop = StopAfter(polls)
         var options = SolveOptions()
         options.shouldStop = { stop.poll() }
         let frontier = ExactSolver(problem: problem, options: options).frontier()

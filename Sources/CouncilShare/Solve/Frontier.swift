@@ -17,7 +17,7 @@ public struct Frontier: Sendable {
         public var plan: Plan
         /// Seconds spent on this point.
         public var seconds: Double
-        /// True for the point a stop request (Ctrl-C) cut short.
+        /// True for the point a stop request (Ctrl-C) cut short (not proven optimal).
         public var interrupted = false
     }
 
@@ -34,6 +34,8 @@ public struct Frontier: Sendable {
     public var targetSaving: Double?
     /// True when a stop request ended the computation before every point was done.
     public var interrupted = false
+    /// What the searches did, over all points.
+    public var statistics = SolveStatistics()
 
     /// The values of `k` to compute: every `k` in `1...maxGroups` when `count`
     /// is nil or at least `maxGroups`, otherwise `count` values spread evenly
@@ -98,8 +100,9 @@ extension ExactSolver {
         let limits = Frontier.groupLimits(maxGroups: maxGroups, count: count).filter { $0 < maxGroups }
         let total = limits.count + 1
         onPoint?(FrontierProgress(point: last, done: 1, total: total, elapsed: clock.seconds))
+        frontier.statistics = largest.statistics
         if options.shouldStop() {
-            last.interrupted = true
+            last.interrupted = largest.status != .optimal
             frontier.points = [last]
             frontier.interrupted = true
             return frontier
@@ -111,25 +114,25 @@ extension ExactSolver {
         var pointEngine = BranchAndPrice(problem: problem, options: perPoint, clock: clock, enumerators: engine.enumerators)
         let master = limits.isEmpty ? nil : limitedMaster(pools: pools, limit: maxGroups)
         var previous: [GroupColumn] = []
-        var statistics = SolveStatistics()
         for limit in limits {
             guard let master else { break }
             if options.shouldStop() { frontier.interrupted = true; break }
             watch = Stopwatch()
             pointEngine.deadline = options.timeLimit.map { clock.seconds + $0 }
             let seed = [previous, bestGroups(of: largest.groups, count: limit)].max { saving(of: $0) < saving(of: $1) }!
-            let outcome = solveAtMost(limit, master: master, engine: pointEngine, seed: seed, statistics: &statistics)
+            let outcome = solveAtMost(limit, master: master, engine: pointEngine, seed: seed, statistics: &frontier.statistics)
             var plan = plan(from: outcome)
             plan.targetSaving = nil
             plan.objective = .maxSaving
             plan.statistics = outcome.statistics
             plan.normalise(problem: problem)
             if outcome.status == .optimal || outcome.status == .feasible { previous = outcome.groups }
+            let stopped = options.shouldStop()
             var point = Frontier.Point(groupLimit: limit, plan: plan, seconds: watch.seconds)
-            point.interrupted = options.shouldStop()
+            point.interrupted = stopped && plan.status != .optimal
             frontier.points.append(point)
             onPoint?(FrontierProgress(point: point, done: frontier.points.count + 1, total: total, elapsed: clock.seconds))
-            if point.interrupted { frontier.interrupted = true; break }
+            if stopped { frontier.interrupted = true; break }
         }
 
         // The max-saving point, unless a smaller limit found more (only possible
