@@ -21,7 +21,8 @@
 ///   and the plan attaining `S(k)`. The LP relaxation with a group-limit row
 ///   gives `LP(k) >= S(k)`, so a binary search on `LP` gives the first `k`
 ///   worth trying; then `S(k)` is solved exactly for `k, k+1, ...`, each
-///   warm-started from the last.
+///   warm-started from the better of the last plan and the `k` best groups
+///   of the max-saving plan.
 public struct ExactSolver {
     public let problem: Problem
     public let options: SolveOptions
@@ -194,8 +195,7 @@ public struct ExactSolver {
         if !meetsTarget(largest.totalSaving) { return applyTarget(to: largest) }
         var statistics = largest.statistics
 
-        // The best plan known that meets the target, and the proven lower bound on its group count.
-        let best = largest
+        // The largest plan meets the target; the proven lower bound on the group count.
         var lowerBound = 0
         let upper = largest.groupCount
         let master = limitedMaster(pools: pools, limit: upper)
@@ -213,7 +213,7 @@ public struct ExactSolver {
         // Binary search on the LP bound: LP(k) < target proves k groups are too few.
         var low = 0, high = upper
         while low < high {
-            if engine.stopping() { return finish(best, status: .feasible) }
+            if engine.stopping() { return finish(largest, status: .feasible) }
             let middle = (low + high) / 2
             master.setGroupLimit(middle)
             var stats = SolveStatistics()
@@ -229,7 +229,7 @@ public struct ExactSolver {
             case .solved(let relaxation):
                 tooFew = !meetsTarget(relaxation.bound ?? relaxation.lp.objective)
             case .stopped:
-                return finish(best, status: .feasible)
+                return finish(largest, status: .feasible)
             }
             if tooFew { low = middle + 1 } else { high = middle }
         }
@@ -238,9 +238,10 @@ public struct ExactSolver {
 
         var previous: [GroupColumn] = []
         for limit in low...upper {
-            if limit == upper { return finish(best, status: largest.status == .optimal ? .optimal : .feasible) }
-            if engine.stopping() { return finish(best, status: .feasible) }
-            let outcome = solveAtMost(limit, master: master, engine: engine, seed: previous, statistics: &statistics)
+            if limit == upper { return finish(largest, status: largest.status == .optimal ? .optimal : .feasible) }
+            if engine.stopping() { return finish(largest, status: .feasible) }
+            let outcome = solveAtMost(limit, master: master, engine: engine, previous: previous, largest: largest.groups,
+                                      statistics: &statistics)
             switch outcome.status {
             case .optimal where meetsTarget(outcome.saving):
                 return finish(plan(from: outcome), status: .optimal)
@@ -253,13 +254,13 @@ public struct ExactSolver {
                     lowerBound = limit + 1
                     previous = outcome.groups
                 } else {
-                    return finish(best, status: .feasible)
+                    return finish(largest, status: .feasible)
                 }
             case .noSolution:
-                return finish(best, status: .feasible)
+                return finish(largest, status: .feasible)
             }
         }
-        return finish(best, status: .feasible)
+        return finish(largest, status: .feasible)
     }
 
     // MARK: Shared by min_groups and the frontier
@@ -274,17 +275,35 @@ public struct ExactSolver {
     }
 
     /// `S(limit)`: the largest saving with at most `limit` groups over all
-    /// services, warm-started from `seed` (a plan with fewer groups, so
-    /// feasible here). The columns found stay in `master` for the next limit.
-    func solveAtMost(_ limit: Int, master: GroupMaster, engine: BranchAndPrice, seed: [GroupColumn],
-                     statistics: inout SolveStatistics) -> BranchAndPrice.Outcome {
+    /// services, warm-started from the better of `previous` (a plan with
+    /// fewer groups) and the `limit` best groups of the max-saving plan
+    /// `largest`, both feasible here. The columns found stay in `master`
+    /// for the next limit.
+    func solveAtMost(_ limit: Int, master: GroupMaster, engine: BranchAndPrice, previous: [GroupColumn],
+                     largest: [GroupColumn], statistics: inout SolveStatistics) -> BranchAndPrice.Outcome {
         master.setGroupLimit(limit)
+        func saving(_ groups: [GroupColumn]) -> Double { groups.reduce(0) { $0 + $1.saving } }
+        let truncated = bestGroups(of: largest, count: limit)
+        let seed = saving(truncated) > saving(previous) ? truncated : previous
         let outcome = engine.solve(master, seed: seed, label: "at most \(limit) groups")
         var stats = outcome.statistics
         stats.columns = 0
         statistics.absorb(stats)
         statistics.columns = master.columns.count
         return outcome
+    }
+
+    /// The `count` groups of a plan that save most, keeping every group that
+    /// holds a keep_together pair (no plan can drop it); empty when those
+    /// alone are more than `count`. A part of a plan is a plan.
+    func bestGroups(of groups: [GroupColumn], count: Int) -> [GroupColumn] {
+        let bound = groups.map { group in
+            problem.services[group.service].keepTogether.contains { group.members.contains($0.0) }
+        }
+        let required = groups.indices.filter { bound[$0] }.map { groups[$0] }
+        guard required.count <= count else { return [] }
+        let optional = groups.indices.filter { !bound[$0] }.map { groups[$0] }.sorted { $0.saving > $1.saving }
+        return required + optional.prefix(count - required.count)
     }
 
     /// A plan holding an outcome's groups, saving and bound (an optimal

@@ -119,8 +119,8 @@ extension ExactSolver {
             if options.shouldStop() { frontier.interrupted = true; break }
             watch = Stopwatch()
             pointEngine.deadline = options.timeLimit.map { clock.seconds + $0 }
-            let seed = [previous, bestGroups(of: largest.groups, count: limit)].max { saving(of: $0) < saving(of: $1) }!
-            let outcome = solveAtMost(limit, master: master, engine: pointEngine, seed: seed, statistics: &frontier.statistics)
+            let outcome = solveAtMost(limit, master: master, engine: pointEngine, previous: previous, largest: largest.groups,
+                                      statistics: &frontier.statistics)
             var plan = plan(from: outcome)
             plan.targetSaving = nil
             plan.objective = .maxSaving
@@ -147,21 +147,6 @@ extension ExactSolver {
         frontier.points.append(last)
         tightenBounds(&frontier.points)
         return frontier
-    }
-
-    private func saving(of groups: [GroupColumn]) -> Double { groups.reduce(0) { $0 + $1.saving } }
-
-    /// The `count` groups of a plan that save most, keeping every group that
-    /// holds a keep_together pair (no plan can drop it); empty when those
-    /// alone are more than `count`. A part of a plan is a plan.
-    func bestGroups(of groups: [GroupColumn], count: Int) -> [GroupColumn] {
-        let bound = groups.map { group in
-            problem.services[group.service].keepTogether.contains { group.members.contains($0.0) }
-        }
-        let required = groups.indices.filter { bound[$0] }.map { groups[$0] }
-        guard required.count <= count else { return [] }
-        let optional = groups.indices.filter { !bound[$0] }.map { groups[$0] }.sorted { $0.saving > $1.saving }
-        return required + optional.prefix(count - required.count)
     }
 
     /// `S` is non-decreasing, so a bound on `S(k')` bounds `S(k)` for every
