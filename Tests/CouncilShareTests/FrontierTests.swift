@@ -92,25 +92,73 @@ struct FrontierTests {
         } }
     }
 
-    /// A stop request (Ctrl-C) at any poll keeps the points done so far, each a valid plan.
-    @Test("stopped at any point, it keeps valid points and marks the one cut short",
+    static let stopInstance = InstanceGenerator(councils: 14, services: 2, seed: 3).generate()
+    /// S(k) of `stopInstance`, unstopped (all points proven optimal).
+    static let exactFrontier: [Int: Double] = {
+        let frontier = ExactSolver(problem: try! Problem(instance: stopInstance, file: "generated")).frontier()
+        precondition(frontier.points.allSatisfy { $0.plan.status == .optimal } && stopInstance.keepTogether.isEmpty)
+        // k beyond K_max: S stays at its maximum.
+        var table = Dictionary(uniqueKeysWithValues: frontier.points.map { ($0.groupLimit, $0.plan.totalSaving) })
+        table[0] = 0
+        if let last = frontier.points.last { for k in last.groupLimit...(last.groupLimit + 20) { table[k] = last.plan.totalSaving } }
+        return table
+    }()
+
+    /// A max-saving search stopped part-way (as a limit would) leaves parts
+    /// unproven; the points are then proven by solving them whole (step 4).
+    @Test("points the parts leave unproven are proven whole")
+    func unprovenParts() throws {
+        let problem = try Problem(instance: Self.stopInstance, file: "generated")
+        var cases = 0
+        // Polls that fall in the max-saving search of this instance (found by a sweep of 2...200).
+        for polls in [37, 38, 52, 53, 67, 68, 82, 83] {
+            let stop = StopAfter(polls)
+            var options = SolveOptions()
+            // One stop request only, then the search goes on.
+            options.shouldStop = { stop.poll() && stop.polls == polls }
+            let frontier = ExactSolver(problem: problem, options: options).frontier()
+            // Only the cases where the request stopped the max-saving search.
+            guard frontier.largest.status == .feasible else { continue }
+            cases += 1
+            #expect(!frontier.interrupted)
+            for point in frontier.points {
+                let exact = try #require(Self.exactFrontier[point.groupLimit], "k = \(point.groupLimit)")
+                #expect(point.plan.status == .optimal, "stopped at poll \(polls): k = \(point.groupLimit)")
+                #expect(sameMoney(point.plan.totalSaving, exact), "stopped at poll \(polls): k = \(point.groupLimit)")
+                try Self.expectValid(point, problem: problem, "stopped at poll \(polls)")
+            }
+        }
+        #expect(cases >= 4, "too few stops landed in the max-saving search (\(cases)): sweep the polls again")
+    }
+
+    /// A stop request (Ctrl-C) at any poll still gives every point a valid plan, with its bound.
+    @Test("stopped at any point, it gives valid, non-decreasing points and marks the unproven ones",
           arguments: Array(stride(from: 1, through: 600, by: 23)))
     func stopped(after polls: Int) throws {
-        let instance = InstanceGenerator(councils: 14, services: 2, seed: 3).generate()
-        let problem = try Problem(instance: instance, file: "generated")
+        let problem = try Problem(instance: Self.stopInstance, file: "generated")
         let stop = StopAfter(polls)
         var options = SolveOptions()
         options.shouldStop = { stop.poll() }
         let frontier = ExactSolver(problem: problem, options: options).frontier()
-        #expect(frontier.interrupted || stop.polls < polls)
-        #expect(frontier.points.filter(\.interrupted).count <= 1)
-        #expect(frontier.points.map(\.groupLimit) == frontier.points.map(\.groupLimit).sorted())
+        #expect(frontier.interrupted == (stop.polls >= polls))
+        // Every k still gets a plan (from the max-saving plan's best groups when its solve was skipped).
+        if let maxGroups = frontier.maxGroups {
+            #expect(frontier.points.map(\.groupLimit) == Frontier.groupLimits(maxGroups: maxGroups, count: nil))
+        } else {
+            #expect(frontier.points.isEmpty)
+        }
+        #expect(frontier.points.allSatisfy { !($0.interrupted && $0.plan.status == .optimal) })
         var previous = -Double.infinity
         for point in frontier.points {
             #expect(point.plan.status == .optimal || point.plan.status == .feasible)
             #expect(point.plan.totalSaving >= previous - 1e-6 * abs(previous), "decreases at k = \(point.groupLimit)")
             previous = point.plan.totalSaving
             if let bound = point.plan.bound { #expect(bound >= point.plan.totalSaving - 1e-6) }
+            // Against the frontier of an unstopped run: plans no better, bounds no lower.
+            let exact = try #require(Self.exactFrontier[point.groupLimit], "k = \(point.groupLimit)")
+            #expect(point.plan.totalSaving <= exact + 1e-6 * abs(exact) + 0.01, "k = \(point.groupLimit)")
+            if let bound = point.plan.bound { #expect(bound >= exact - 1e-6 * abs(exact) - 0.01, "k = \(point.groupLimit)") }
+            if point.plan.status == .optimal { #expect(sameMoney(point.plan.totalSaving, exact), "k = \(point.groupLimit)") }
             try Self.expectValid(point, problem: problem, "stopped after \(polls) polls")
         }
     }

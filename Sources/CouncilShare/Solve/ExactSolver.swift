@@ -65,14 +65,26 @@ public struct ExactSolver {
 
     // MARK: max_saving
 
+    /// One independent part of the max-saving search (a service's component),
+    /// the columns its master generated, and how its search ended.
+    struct SolvedPart {
+        var service: Int
+        var councils: [Int]
+        var columns: [GroupColumn]
+        var outcome: BranchAndPrice.Outcome
+    }
+
+    /// "service legal (44 councils)", for progress reports.
+    func partLabel(service: Int, councils: [Int]) -> String {
+        let spec = problem.services[service]
+        return "service \(spec.id)" + (councils.count < spec.participants.count ? " (\(councils.count) councils)" : "")
+    }
+
     /// The largest saving, service by service and, within a service, component
     /// by component (councils that can never share with each other form
     /// independent subproblems; see `GroupEnumerator.components`).
-    func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]]) {
-        func label(_ part: (service: Int, councils: [Int])) -> String {
-            let spec = problem.services[part.service]
-            return "service \(spec.id)" + (part.councils.count < spec.participants.count ? " (\(part.councils.count) councils)" : "")
-        }
+    func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]], parts: [SolvedPart]) {
+        func label(_ part: (service: Int, councils: [Int])) -> String { partLabel(service: part.service, councils: part.councils) }
         var plan = emptyPlan(.optimal)
         // Parts (service, component) with two or more councils, smallest first,
         // so that time they leave over under a limit goes to the larger ones.
@@ -153,11 +165,15 @@ public struct ExactSolver {
         plan.serviceOutcomes = outcomes
         plan.totalSaving = plan.groups.reduce(0) { $0 + $1.saving }
         plan.bound = plan.status == .infeasible ? nil : bound.map { max($0, plan.groups.reduce(0) { $0 + $1.saving }) }
-        return (plan, pools)
+        let solved = parts.indices.map { index in
+            SolvedPart(service: parts[index].service, councils: parts[index].councils,
+                       columns: results[index].master.columns, outcome: results[index].outcome)
+        }
+        return (plan, pools, solved)
     }
 
     func maxSaving(_ engine: BranchAndPrice) -> Plan {
-        var (plan, _) = largestSaving(engine)
+        var plan = largestSaving(engine).plan
         if plan.status == .infeasible || plan.status == .noSolution {
             if plan.status == .infeasible { plan.groups = []; plan.bound = nil }
             return plan
@@ -184,7 +200,7 @@ public struct ExactSolver {
     // MARK: min_groups
 
     func minGroups(_ engine: BranchAndPrice) -> Plan {
-        let (largest, pools) = largestSaving(engine)
+        let (largest, pools, _) = largestSaving(engine)
         guard largest.status == .optimal || largest.status == .feasible else {
             var result = emptyPlan(largest.status)
             result.objective = .minGroups
@@ -283,7 +299,7 @@ public struct ExactSolver {
                      largest: [GroupColumn], statistics: inout SolveStatistics) -> BranchAndPrice.Outcome {
         master.setGroupLimit(limit)
         func saving(_ groups: [GroupColumn]) -> Double { groups.reduce(0) { $0 + $1.saving } }
-        let truncated = bestGroups(of: largest, count: limit)
+        let truncated = bestGroups(of: largest, count: limit) ?? []
         let seed = saving(truncated) > saving(previous) ? truncated : previous
         let outcome = engine.solve(master, seed: seed, label: "at most \(limit) groups")
         var stats = outcome.statistics
@@ -294,14 +310,14 @@ public struct ExactSolver {
     }
 
     /// The `count` groups of a plan that save most, keeping every group that
-    /// holds a keep_together pair (no plan can drop it); empty when those
+    /// holds a keep_together pair (no plan can drop it); nil when those
     /// alone are more than `count`. A part of a plan is a plan.
-    func bestGroups(of groups: [GroupColumn], count: Int) -> [GroupColumn] {
+    func bestGroups(of groups: [GroupColumn], count: Int) -> [GroupColumn]? {
         let bound = groups.map { group in
             problem.services[group.service].keepTogether.contains { group.members.contains($0.0) }
         }
         let required = groups.indices.filter { bound[$0] }.map { groups[$0] }
-        guard required.count <= count else { return [] }
+        guard required.count <= count else { return nil }
         let optional = groups.indices.filter { !bound[$0] }.map { groups[$0] }.sorted { $0.saving > $1.saving }
         return required + optional.prefix(count - required.count)
     }

@@ -25,7 +25,7 @@ struct FrontierCommand: ParsableCommand {
     @OptionGroup var whatIf: WhatIfOptions
 
     @Option(name: .customLong("time-limit"), help: ArgumentHelp(
-        "Seconds for each point (and for the max-saving plan that comes first); a point stopped by it is feasible, with its gap.",
+        "Seconds for each stage: the max-saving plan, the parts' group-limited solves together, and each point still unproven; a point it stops is feasible, with its gap.",
         valueName: "seconds"))
     var timeLimit: Double?
 
@@ -74,8 +74,8 @@ struct FrontierCommand: ParsableCommand {
         if let output { try InstanceLoader.writeAtomically(csv, to: output) } else { print(csv, terminator: "") }
         if let svg { try InstanceLoader.writeAtomically(FrontierChart.svg(frontier), to: svg) }
         if frontier.interrupted {
-            let cut = frontier.points.first(where: \.interrupted).map { " (k = \($0.groupLimit) was cut short)" } ?? ""
-            printError("interrupted: \(frontier.points.count) points written\(cut)")
+            let open = frontier.points.filter(\.interrupted).count
+            printError("interrupted: \(frontier.points.count) points written, \(open) of them not proven optimal")
         }
     }
 }
