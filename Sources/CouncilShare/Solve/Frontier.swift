@@ -7,7 +7,9 @@
 /// `S` is non-decreasing in `k` and reaches the unconstrained maximum at
 /// `K_max`, the number of groups of the max-saving plan. Each point is exact
 /// (status `optimal`, bound equal to the saving) unless a time limit or a stop
-/// request cut it short (then `feasible`, with its bound and gap).
+/// request left it unproven (then `feasible`, with its bound and gap when one
+/// is known). A point may also be `infeasible` (keep_together needs more
+/// groups than `k`).
 public struct Frontier: Sendable {
     public struct Point: Sendable {
         /// `k`: the most groups the plan may use.
@@ -15,7 +17,9 @@ public struct Frontier: Sendable {
         /// The best plan found with at most `groupLimit` groups (objective
         /// `max_saving`, no target). `bound` bounds `S(groupLimit)`.
         public var plan: Plan
-        /// Seconds spent on this point.
+        /// The search time behind this point: the group-limited solves whose
+        /// plans it combines, its own whole-problem solve if any, and for
+        /// `K_max` the max-saving search.
         public var seconds: Double
         /// True when a stop request (Ctrl-C) left this point unproven.
         public var interrupted = false
@@ -34,7 +38,7 @@ public struct Frontier: Sendable {
     public var targetSaving: Double?
     /// True when a stop request (Ctrl-C) came: points may then be left unproven.
     public var interrupted = false
-    /// What the searches did, over all points.
+    /// What the searches did, over the whole frontier.
     public var statistics = SolveStatistics()
 
     /// The values of `k` to compute: every `k` in `1...maxGroups` when `count`
