@@ -13,7 +13,7 @@ struct CouncilShareCommand: ParsableCommand {
             5 check: the plan breaks a rule.
             """,
         version: "0.1.0",
-        subcommands: [Solve.self, Check.self, Export.self, Generate.self, Bench.self, Import.self]
+        subcommands: [Solve.self, FrontierCommand.self, Check.self, Export.self, Generate.self, Bench.self, Import.self]
     )
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// Counts polls of `shouldStop` and answers true from the `limit`-th on,
 /// so a search can be stopped at every point it checks (as Ctrl-C or a
 /// time limit would).
-private final class StopAfter: @unchecked Sendable {
+final class StopAfter: @unchecked Sendable {
     let limit: Int
     var polls = 0
     init(_ limit: Int) { self.limit = limit }

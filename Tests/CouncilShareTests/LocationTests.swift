@@ -32,7 +32,7 @@ func bruteForceLocation(_ problem: LocationProblem) -> Double {
 
 func randomLocation(seed: UInt64, pmedian: Bool) -> LocationProblem {
     var random = SplitMix64(seed: seed)
-    let m = 3 + Int(random.next() % 7)
+    let m = 3 + Int(random.next() % 10)
     let n = pmedian ? m : 4 + Int(random.next() % 12)
     var cost: [Double] = []
     let xs = (0..<(n + m)).map { _ in Double(random.next() % 100) }
@@ -53,7 +53,7 @@ func randomLocation(seed: UInt64, pmedian: Bool) -> LocationProblem {
 }
 
 @Suite struct LocationTests {
-    @Test(arguments: 1...40)
+    @Test(arguments: 1...80)
     func strongAndTextbookEqualBruteForce(seed: Int) throws {
         let problem = randomLocation(seed: UInt64(seed), pmedian: seed % 2 == 0)
         let expected = bruteForceLocation(problem)

@@ -32,6 +32,17 @@ public enum InstanceLoader {
         return (instance, try Problem(instance: instance, file: path))
     }
 
+    /// Reads an instance (file or folder), lays the what-if scenario file over
+    /// it if one is given, makes the what-if changes (`WhatIf`) to it,
+    /// then validates the result: a rule that the changes make moot (say, a
+    /// pair with an excluded council) no longer counts.
+    public static func load(_ path: String, whatIf: WhatIf) throws -> (Instance, Problem) {
+        var read = try read(path)
+        if let scenario = whatIf.scenario { try Scenario.load(scenario).apply(to: &read) }
+        let instance = try whatIf.apply(to: read, file: path)
+        return (instance, try Problem(instance: instance, file: path))
+    }
+
     /// Writes a file atomically (a temporary file in the same folder, then a
     /// rename), so that a reader never sees half a file.
     public static func writeAtomically(_ text: String, to path: String) throws {

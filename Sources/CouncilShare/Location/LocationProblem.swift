@@ -72,8 +72,9 @@ public struct LocationProblem: Sendable {
 
     /// The cost of serving every client from its cheapest hub among `open`
     /// (uncapacitated), plus the opening costs; `.infinity` when a client has
-    /// no allowed open hub. Also returns the assignment.
+    /// no allowed open hub or `p` is set and not met. Also returns the assignment.
     public func evaluate(open: [Int]) -> (cost: Double, assignment: [Int]) {
+        if let p, open.count != p { return (.infinity, Array(repeating: -1, count: clientCount)) }
         var total = open.reduce(0) { $0 + hubCost[$1] }
         var assignment = Array(repeating: -1, count: clientCount)
         for client in 0..<clientCount {

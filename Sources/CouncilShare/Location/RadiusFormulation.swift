@@ -51,7 +51,11 @@ final class RadiusFormulation {
     /// Every plan discarded by fixing costs at least this much.
     private var excludedBound = Double.infinity
 
-    init(problem: LocationProblem, options: LocationOptions, cutoff: Double = .infinity) {
+    /// How many times the model has been rebuilt on fewer hubs already.
+    private let depth: Int
+
+    init(problem: LocationProblem, options: LocationOptions, cutoff: Double = .infinity, depth: Int = 0) {
+        self.depth = depth
         self.problem = problem
         self.options = options
         self.cutoff = cutoff
@@ -177,9 +181,11 @@ final class RadiusFormulation {
     private func fixByReducedCost(_ lp: LPResult, incumbent: Double, integral: Bool) -> Int {
         let incumbent = min(incumbent, cutoff)
         guard incumbent.isFinite else { return 0 }
-        let threshold = incumbent - constant - (integral ? 1 - 1e-6 : 1e-9 * max(1, abs(incumbent)))
-        // Integer costs: a discarded plan costs more than incumbent - 1, so at least the incumbent.
-        excludedBound = min(excludedBound, integral ? incumbent : incumbent - 1e-9 * max(1, abs(incumbent)))
+        // Integer costs: a discarded plan costs more than incumbent - 1, so at least
+        // the incumbent; otherwise it costs more than the incumbent (with a margin
+        // for the LP's rounding).
+        let threshold = incumbent - constant + (integral ? -(1 - 1e-6) : 1e-9 * max(1, abs(incumbent)))
+        excludedBound = min(excludedBound, incumbent)
         var fixed = 0
         for (hub, variable) in hubVariables.enumerated() {
             let column = solver.model.variables[variable.index]
@@ -201,6 +207,10 @@ final class RadiusFormulation {
     /// its solution and the original index of each of its hubs.
     private func reduced(cutoff incumbent: Double) -> (LocationSolution, [Int]) {
         let kept = hubVariables.indices.filter { solver.model.variables[hubVariables[$0].index].upper > 0.5 }
+        if let p = problem.p, kept.count < p {
+            // No plan avoids the closed hubs: every plan is one that fixing discarded.
+            return (LocationSolution(status: .infeasible, objective: nil, bound: nil, open: [], assignment: [], formulation: .strong), kept)
+        }
         var cost = [Double]()
         cost.reserveCapacity(problem.clientCount * kept.count)
         for client in 0..<problem.clientCount { for hub in kept { cost.append(problem.cost(client, hub)) } }
@@ -208,7 +218,7 @@ final class RadiusFormulation {
                                       hubCount: kept.count, cost: cost, hubCost: kept.map { problem.hubCost[$0] }, p: problem.p)
         var inner = options
         inner.timeLimit = remaining
-        return (RadiusFormulation(problem: reduced, options: inner, cutoff: min(cutoff, incumbent)).solve(), kept)
+        return (RadiusFormulation(problem: reduced, options: inner, cutoff: min(cutoff, incumbent), depth: depth + 1).solve(), kept)
     }
 
     private var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
@@ -296,7 +306,8 @@ final class RadiusFormulation {
                 break
             }
         }
-        if result.fixed * 3 >= problem.hubCount, !stopping(), !proven() {
+        let closed = hubVariables.filter { solver.model.variables[$0.index].upper < 0.5 }.count
+        if depth < 2, closed * 3 >= problem.hubCount, !stopping(), !proven() {
             // Many hubs fixed: branch on a smaller model over the free hubs.
             let (inner, kept) = reduced(cutoff: best.cost)
             result.nodes += inner.nodes
@@ -306,6 +317,7 @@ final class RadiusFormulation {
                 best = problem.evaluate(open: incumbent)
             }
             // Valid for the plans the reduced model kept; `excludedBound` covers the rest.
+            if inner.status == .infeasible { bound = .infinity }
             if let innerBound = inner.bound { bound = max(bound, innerBound) }
             return finish(proven() ? .optimal : .feasible)
         }

@@ -21,11 +21,12 @@
 ///   and the plan attaining `S(k)`. The LP relaxation with a group-limit row
 ///   gives `LP(k) >= S(k)`, so a binary search on `LP` gives the first `k`
 ///   worth trying; then `S(k)` is solved exactly for `k, k+1, ...`, each
-///   warm-started from the last.
+///   warm-started from the better of the last plan and the `k` best groups
+///   of the max-saving plan.
 public struct ExactSolver {
     public let problem: Problem
     public let options: SolveOptions
-    private let clock = Stopwatch()
+    let clock = Stopwatch()
 
     public init(problem: Problem, options: SolveOptions = SolveOptions()) {
         self.problem = problem
@@ -33,10 +34,7 @@ public struct ExactSolver {
     }
 
     public func solve() -> Plan {
-        let build = Stopwatch()
-        let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
-        let engine = BranchAndPrice(problem: problem, options: options, clock: clock, enumerators: enumerators)
-        let buildSeconds = build.seconds
+        let (engine, buildSeconds) = makeEngine()
         var plan: Plan
         switch problem.objective {
         case .maxSaving: plan = maxSaving(engine)
@@ -48,26 +46,45 @@ public struct ExactSolver {
         return plan
     }
 
+    /// The search engine with one group enumerator per service, and the seconds it took to set up.
+    func makeEngine() -> (engine: BranchAndPrice, buildSeconds: Double) {
+        let build = Stopwatch()
+        let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
+        return (BranchAndPrice(problem: problem, options: options, clock: clock, enumerators: enumerators), build.seconds)
+    }
+
     func meetsTarget(_ saving: Double) -> Bool {
         guard let target = problem.targetSaving else { return true }
         return saving >= target - 1e-9 * max(1, abs(target))
     }
 
-    private func emptyPlan(_ status: Plan.Status) -> Plan {
+    func emptyPlan(_ status: Plan.Status) -> Plan {
         Plan(instance: problem.name, status: status, objective: problem.objective, groups: [], totalSaving: 0,
              bound: nil, targetSaving: problem.targetSaving)
     }
 
     // MARK: max_saving
 
+    /// One independent part of the max-saving search (a service's component),
+    /// the columns its master generated, and how its search ended.
+    struct SolvedPart {
+        var service: Int
+        var councils: [Int]
+        var columns: [GroupColumn]
+        var outcome: BranchAndPrice.Outcome
+    }
+
+    /// "service legal (44 councils)", for progress reports.
+    func partLabel(service: Int, councils: [Int]) -> String {
+        let spec = problem.services[service]
+        return "service \(spec.id)" + (councils.count < spec.participants.count ? " (\(councils.count) councils)" : "")
+    }
+
     /// The largest saving, service by service and, within a service, component
     /// by component (councils that can never share with each other form
     /// independent subproblems; see `GroupEnumerator.components`).
-    func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]]) {
-        func label(_ part: (service: Int, councils: [Int])) -> String {
-            let spec = problem.services[part.service]
-            return "service \(spec.id)" + (part.councils.count < spec.participants.count ? " (\(part.councils.count) councils)" : "")
-        }
+    func largestSaving(_ engine: BranchAndPrice) -> (plan: Plan, pools: [[GroupColumn]], parts: [SolvedPart]) {
+        func label(_ part: (service: Int, councils: [Int])) -> String { partLabel(service: part.service, councils: part.councils) }
         var plan = emptyPlan(.optimal)
         // Parts (service, component) with two or more councils, smallest first,
         // so that time they leave over under a limit goes to the larger ones.
@@ -148,11 +165,15 @@ public struct ExactSolver {
         plan.serviceOutcomes = outcomes
         plan.totalSaving = plan.groups.reduce(0) { $0 + $1.saving }
         plan.bound = plan.status == .infeasible ? nil : bound.map { max($0, plan.groups.reduce(0) { $0 + $1.saving }) }
-        return (plan, pools)
+        let solved = parts.indices.map { index in
+            SolvedPart(service: parts[index].service, councils: parts[index].councils,
+                       columns: results[index].master.columns, outcome: results[index].outcome)
+        }
+        return (plan, pools, solved)
     }
 
     func maxSaving(_ engine: BranchAndPrice) -> Plan {
-        var (plan, _) = largestSaving(engine)
+        var plan = largestSaving(engine).plan
         if plan.status == .infeasible || plan.status == .noSolution {
             if plan.status == .infeasible { plan.groups = []; plan.bound = nil }
             return plan
@@ -179,7 +200,7 @@ public struct ExactSolver {
     // MARK: min_groups
 
     func minGroups(_ engine: BranchAndPrice) -> Plan {
-        let (largest, pools) = largestSaving(engine)
+        let (largest, pools, _) = largestSaving(engine)
         guard largest.status == .optimal || largest.status == .feasible else {
             var result = emptyPlan(largest.status)
             result.objective = .minGroups
@@ -190,13 +211,10 @@ public struct ExactSolver {
         if !meetsTarget(largest.totalSaving) { return applyTarget(to: largest) }
         var statistics = largest.statistics
 
-        // The best plan known that meets the target, and the proven lower bound on its group count.
-        var best = largest
+        // The largest plan meets the target; the proven lower bound on the group count.
         var lowerBound = 0
-        let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
         let upper = largest.groupCount
-        let master = GroupMaster(problem: problem, services: services, groupLimit: upper)
-        master.add(pools.flatMap { $0 })
+        let master = limitedMaster(pools: pools, limit: upper)
 
         func finish(_ plan: Plan, status: Plan.Status) -> Plan {
             var result = plan
@@ -211,7 +229,7 @@ public struct ExactSolver {
         // Binary search on the LP bound: LP(k) < target proves k groups are too few.
         var low = 0, high = upper
         while low < high {
-            if engine.stopping() { return finish(best, status: .feasible) }
+            if engine.stopping() { return finish(largest, status: .feasible) }
             let middle = (low + high) / 2
             master.setGroupLimit(middle)
             var stats = SolveStatistics()
@@ -227,7 +245,7 @@ public struct ExactSolver {
             case .solved(let relaxation):
                 tooFew = !meetsTarget(relaxation.bound ?? relaxation.lp.objective)
             case .stopped:
-                return finish(best, status: .feasible)
+                return finish(largest, status: .feasible)
             }
             if tooFew { low = middle + 1 } else { high = middle }
         }
@@ -236,43 +254,85 @@ public struct ExactSolver {
 
         var previous: [GroupColumn] = []
         for limit in low...upper {
-            if limit == upper { return finish(best, status: largest.status == .optimal ? .optimal : .feasible) }
-            if engine.stopping() { return finish(best, status: .feasible) }
-            master.setGroupLimit(limit)
-            let outcome = engine.solve(master, seed: previous, label: "at most \(limit) groups")
-            var stats = outcome.statistics
-            stats.columns = 0
-            statistics.absorb(stats)
-            statistics.columns = master.columns.count
+            if limit == upper { return finish(largest, status: largest.status == .optimal ? .optimal : .feasible) }
+            if engine.stopping() { return finish(largest, status: .feasible) }
+            let outcome = solveAtMost(limit, master: master, engine: engine, previous: previous, largest: largest.groups,
+                                      statistics: &statistics)
             switch outcome.status {
             case .optimal where meetsTarget(outcome.saving):
-                var plan = best
-                plan.groups = outcome.groups
-                plan.totalSaving = outcome.saving
-                plan.bound = outcome.bound.map { max($0, outcome.saving) } ?? outcome.saving
-                return finish(plan, status: .optimal)
+                return finish(plan(from: outcome), status: .optimal)
             case .optimal, .infeasible:
                 lowerBound = limit + 1
                 previous = outcome.groups
             case .feasible:
-                if meetsTarget(outcome.saving) {
-                    var plan = best
-                    plan.groups = outcome.groups
-                    plan.totalSaving = outcome.saving
-                    plan.bound = outcome.bound
-                    best = plan
-                    return finish(best, status: .feasible)
-                }
+                if meetsTarget(outcome.saving) { return finish(plan(from: outcome), status: .feasible) }
                 if let bound = outcome.bound, !meetsTarget(bound) {
                     lowerBound = limit + 1
                     previous = outcome.groups
                 } else {
-                    return finish(best, status: .feasible)
+                    return finish(largest, status: .feasible)
                 }
             case .noSolution:
-                return finish(best, status: .feasible)
+                return finish(largest, status: .feasible)
             }
         }
-        return finish(best, status: .feasible)
+        return finish(largest, status: .feasible)
+    }
+
+    // MARK: Shared by min_groups and the frontier
+
+    /// One master over every service that can share, holding the columns of
+    /// the max-saving search (`pools`), with the row "at most `limit` groups".
+    func limitedMaster(pools: [[GroupColumn]], limit: Int) -> GroupMaster {
+        let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
+        let master = GroupMaster(problem: problem, services: services, groupLimit: limit)
+        master.add(pools.flatMap { $0 })
+        return master
+    }
+
+    /// `S(limit)`: the largest saving with at most `limit` groups over all
+    /// services, warm-started from the better of `previous` (a plan with
+    /// fewer groups) and the `limit` best groups of the max-saving plan
+    /// `largest`, both feasible here. The columns found stay in `master`
+    /// for the next limit.
+    func solveAtMost(_ limit: Int, master: GroupMaster, engine: BranchAndPrice, previous: [GroupColumn],
+                     largest: [GroupColumn], statistics: inout SolveStatistics) -> BranchAndPrice.Outcome {
+        master.setGroupLimit(limit)
+        func saving(_ groups: [GroupColumn]) -> Double { groups.reduce(0) { $0 + $1.saving } }
+        let truncated = bestGroups(of: largest, count: limit) ?? []
+        let seed = saving(truncated) > saving(previous) ? truncated : previous
+        let outcome = engine.solve(master, seed: seed, label: "at most \(limit) groups")
+        var stats = outcome.statistics
+        stats.columns = 0
+        statistics.absorb(stats)
+        statistics.columns = master.columns.count
+        return outcome
+    }
+
+    /// The `count` groups of a plan that save most, keeping every group that
+    /// holds a keep_together pair (no plan can drop it); nil when those
+    /// alone are more than `count`. A part of a plan is a plan.
+    func bestGroups(of groups: [GroupColumn], count: Int) -> [GroupColumn]? {
+        let bound = groups.map { group in
+            problem.services[group.service].keepTogether.contains { group.members.contains($0.0) }
+        }
+        let required = groups.indices.filter { bound[$0] }.map { groups[$0] }
+        guard required.count <= count else { return nil }
+        let optional = groups.indices.filter { !bound[$0] }.map { groups[$0] }.sorted { $0.saving > $1.saving }
+        return required + optional.prefix(count - required.count)
+    }
+
+    /// A plan holding an outcome's groups, saving and bound (an optimal
+    /// plan's bound is at least its saving; an infeasible one has none).
+    func plan(from outcome: BranchAndPrice.Outcome) -> Plan {
+        var plan = emptyPlan(outcome.status)
+        plan.groups = outcome.groups
+        plan.totalSaving = outcome.saving
+        switch outcome.status {
+        case .optimal: plan.bound = outcome.bound.map { max($0, outcome.saving) } ?? outcome.saving
+        case .feasible, .noSolution: plan.bound = outcome.bound
+        case .infeasible: plan.bound = nil
+        }
+        return plan
     }
 }

@@ -22,6 +22,8 @@ struct Solve: ParsableCommand {
 
     @OptionGroup var target: TargetOptions
 
+    @OptionGroup var whatIf: WhatIfOptions
+
     @Option(name: .customLong("time-limit"), help: "Stop after this many seconds and report the best plan with its gap.")
     var timeLimit: Double?
 
@@ -48,7 +50,7 @@ struct Solve: ParsableCommand {
 
     func run() throws {
         if let kind = try location.format(of: instance) { return try solveLocation(kind) }
-        var (source, problem) = try InstanceLoader.load(instance)
+        var (source, problem) = try InstanceLoader.load(instance, whatIf: whatIf.whatIf)
         target.apply(to: &problem)
         if let objective { problem.objective = objective == .maxSaving ? .maxSaving : .minGroups }
         if problem.objective == .minGroups && problem.targetSaving == nil {

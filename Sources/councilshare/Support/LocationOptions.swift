@@ -43,7 +43,7 @@ enum LocationRun {
             let name = problem.name
             options.progress = { stage, incumbent, bound in
                 let elapsed = clock.seconds
-                guard printer.isDue(elapsed) else { return }
+                guard printer.isDue(at: elapsed) else { return }
                 var text = "[\(PlanTable.fixed(elapsed, 1)) s] \(name) \(stage)"
                 if let incumbent, incumbent.isFinite { text += " | best \(LocationSolution.format(incumbent))" }
                 if let bound, bound.isFinite { text += " | bound \(LocationSolution.format(bound))" }

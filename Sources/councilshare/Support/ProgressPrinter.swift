@@ -16,8 +16,18 @@ final class ProgressPrinter: Sendable {
         return ProgressPrinter(terminal: terminal)
     }
 
+    /// True when a line is due (every 0.2 s on a terminal, 5 s otherwise, or
+    /// whenever `always`); the line is then counted as shown.
+    func isDue(at elapsed: Double, always: Bool = false) -> Bool {
+        last.withLock { previous -> Bool in
+            if !always && elapsed - previous < (terminal ? 0.2 : 5.0) { return false }
+            previous = elapsed
+            return true
+        }
+    }
+
     func report(_ progress: SolveProgress) {
-        guard isDue(progress.elapsed) else { return }
+        guard isDue(at: progress.elapsed) else { return }
         var text = "[\(PlanTable.fixed(progress.elapsed, 1)) s] \(progress.stage)"
         if let incumbent = progress.incumbent { text += " | best \(PlanTable.gbp(incumbent))" }
         if let bound = progress.bound { text += " | bound \(PlanTable.gbp(bound))" }
@@ -27,16 +37,7 @@ final class ProgressPrinter: Sendable {
         write(text)
     }
 
-    /// True when enough time has passed since the last line (0.2 s on a terminal, else 5 s).
-    func isDue(_ elapsed: Double) -> Bool {
-        last.withLock { previous -> Bool in
-            if elapsed - previous < (terminal ? 0.2 : 5.0) { return false }
-            previous = elapsed
-            return true
-        }
-    }
-
-    /// Writes one progress line (rewritten in place on a terminal).
+    /// Writes one line: rewritten in place on a terminal, appended otherwise.
     func write(_ text: String) {
         if terminal {
             let width = 150

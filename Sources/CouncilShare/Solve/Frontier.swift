@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+/// The trade-off between agreements and saving (GitHub issue 4): for each
+/// number of groups `k` (agreements to sign, counted over all services), the
+/// largest saving `S(k)` of a plan with at most `k` groups.
+///
+/// `S` is non-decreasing in `k` and reaches the unconstrained maximum at
+/// `K_max`, the number of groups of the max-saving plan. Each point is exact
+/// (status `optimal`, bound equal to the saving) unless a time limit or a stop
+/// request left it unproven (then `feasible`, with its bound and gap when one
+/// is known). A point may also be `infeasible` (keep_together needs more
+/// groups than `k`).
+public struct Frontier: Sendable {
+    public struct Point: Sendable {
+        /// `k`: the most groups the plan may use.
+        public var groupLimit: Int
+        /// The best plan found with at most `groupLimit` groups (objective
+        /// `max_saving`, no target). `bound` bounds `S(groupLimit)`.
+        public var plan: Plan
+        /// The search time behind this point: the group-limited solves whose
+        /// plans it combines, its own whole-problem solve if any, and for
+        /// `K_max` the max-saving search.
+        public var seconds: Double
+        /// True when a stop request (Ctrl-C) left this point unproven.
+        public var interrupted = false
+    }
+
+    public var instance: String
+    /// By increasing `groupLimit`.
+    public var points: [Point]
+    /// The unconstrained max-saving plan (its status says whether it is proven).
+    public var largest: Plan
+    /// `K_max`, the groups of `largest` (nil when no plan was found).
+    public var maxGroups: Int? {
+        largest.status == .optimal || largest.status == .feasible ? largest.groupCount : nil
+    }
+    /// The problem's target, for reports (the frontier itself ignores it).
+    public var targetSaving: Double?
+    /// True when a stop request (Ctrl-C) came: points may then be left unproven.
+    public var interrupted = false
+    /// What the searches did, over the whole frontier.
+    public var statistics = SolveStatistics()
+
+    /// The values of `k` to compute: every `k` in `1...maxGroups` when `count`
+    /// is nil or at least `maxGroups`, otherwise `count` values spread evenly
+    /// over that range, always including `maxGroups` (`ceil(i · K_max / count)`
+    /// for `i = 1...count`, which are distinct). With `maxGroups` 0: `[0]`.
+    public static func groupLimits(maxGroups: Int, count: Int?) -> [Int] {
+        guard maxGroups > 0 else { return [0] }
+        guard let count, count < maxGroups else { return Array(1...maxGroups) }
+        precondition(count >= 1, "at least one point")
+        return (1...count).map { ($0 * maxGroups + count - 1) / count }
+    }
+}
+
+/// How far a frontier computation has come (for progress bars).
+public struct FrontierProgress: Sendable {
+    /// Group-limited solves finished so far and in all.
+    public var done: Int
+    public var total: Int
+    public var elapsed: Double
+    /// The solve just finished, e.g. "service legal (44 councils): at most 3 groups".
+    public var stage: String
+    /// Its best saving, when it found a plan.
+    public var saving: Double?
+}
+
+extension ExactSolver {
+    /// The frontier `S(k)` for `k` in `Frontier.groupLimits(maxGroups:count:)`.
+    ///
+    /// No rule couples two services, nor two components of a service
+    /// (councils that can never share), so with `S_p(j)` the largest saving
+    /// of part `p` (a service's component) with at most `j` groups,
+    ///
+    ///     S(k) = max { Σ_p S_p(j_p) : Σ_p j_p ≤ k },
+    ///
+    /// a max-plus convolution of the parts' own frontiers, exact when they are.
+    ///
+    /// 1. The max-saving plan, part by part (as `solve`): it gives `K_max`,
+    ///    each part's `K_p` groups and `S_p(K_p)`, and the parts' columns.
+    /// 2. For each part with `K_p ≥ 2`, one master over the part with the row
+    ///    "at most j groups"; for `j = 1, ..., K_p − 1` the row's bound is set
+    ///    and the master solved exactly by branch-and-price, warm-started from
+    ///    the better of the plan for `j − 1` and the `j` best groups of the
+    ///    part's max-saving plan. Columns and cuts stay in the master.
+    /// 3. The parts' tables are combined by the convolution above, for the
+    ///    plans (lower bounds) and for the bounds separately; a point is
+    ///    optimal when the two meet within the relative gap.
+    /// 4. A point still unproven (only when some part's max-saving search was
+    ///    stopped by the limit) is solved as a whole: one master over all
+    ///    services with the row "at most k groups", warm-started from its plan.
+    ///    Plans carry up and bounds down the frontier (`S` is non-decreasing).
+    ///
+    /// When a part's max-saving search was not proven (a limit), its table
+    /// goes on to `j = ⌊councils / 2⌋` with that plan and its bound, so the
+    /// bounds stay valid for every `k`. Every part's table starts from the
+    /// `j` best groups of its max-saving plan, so each `k` has a plan even
+    /// when a limit or a stop request leaves the group-limited solves undone.
+    ///
+    /// `options.timeLimit` is given to each stage: to the max-saving plan, to
+    /// the parts' group-limited solves together (each takes an equal share of
+    /// what is left), and to each point of step 4 (at most `points` of them).
+    /// `options.shouldStop` skips the solves not yet done; every point still
+    /// gets a plan and a bound (unproven ones are marked `interrupted`).
+    /// If no max-saving plan is found (proven infeasible, or stopped first),
+    /// `points` is empty.
+    public func frontier(points count: Int? = nil,
+                         onProgress: ((FrontierProgress) -> Void)? = nil) -> Frontier {
+        let (engine, buildSeconds) = makeEngine()
+        var (largest, pools, parts) = largestSaving(engine)
+        largest.statistics.buildSeconds += buildSeconds
+        largest.serviceOutcomes = []
+        largest.targetSaving = nil
+        largest.objective = .maxSaving
+        largest.normalise(problem: problem)
+        var frontier = Frontier(instance: problem.name, points: [], largest: largest, targetSaving: problem.targetSaving)
+        frontier.statistics = largest.statistics
+        guard let maxGroups = frontier.maxGroups else {
+            frontier.interrupted = options.shouldStop()
+            return frontier
+        }
+        let largestSeconds = clock.seconds
+        var tables = parts.map { PartTable(part: $0, solver: self) }
+
+        // Each solve gets an equal share of the time left for them all.
+        var perSolve = options
+        perSolve.timeLimit = nil
+        var partEngine = BranchAndPrice(problem: problem, options: perSolve, clock: clock, enumerators: engine.enumerators)
+        let end = options.timeLimit.map { clock.seconds + $0 }
+        let total = tables.reduce(0) { $0 + max(0, $1.largestCount - 1) }
+        var done = 0
+        solving: for index in tables.indices where tables[index].largestCount >= 2 {
+            let part = parts[index]
+            let label = partLabel(service: part.service, councils: part.councils)
+            let master = GroupMaster(problem: problem, services: [part.service], groupLimit: tables[index].largestCount,
+                                     councils: part.councils)
+            master.add(part.columns)
+            var previous: [GroupColumn] = []
+            for limit in 1..<tables[index].largestCount {
+                if options.shouldStop() { break solving }
+                if let end { partEngine.deadline = clock.seconds + max(0, end - clock.seconds) / Double(total - done) }
+                let watch = Stopwatch()
+                let outcome = solveAtMost(limit, master: master, engine: partEngine, previous: previous,
+                                          largest: part.outcome.groups, statistics: &frontier.statistics)
+                tables[index].record(outcome, groupLimit: limit, seconds: watch.seconds)
+                if outcome.status == .optimal || outcome.status == .feasible { previous = outcome.groups }
+                done += 1
+                onProgress?(FrontierProgress(
+                    done: done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
+                    saving: outcome.status == .optimal || outcome.status == .feasible ? outcome.saving : nil))
+            }
+        }
+        let combined = PartTable.combine(tables)
+        for limit in Frontier.groupLimits(maxGroups: maxGroups, count: count) {
+            let entry = combined[limit]
+            var plan = emptyPlan(.infeasible)
+            plan.objective = .maxSaving
+            plan.targetSaving = nil
+            if let groups = entry.groups {
+                plan.groups = groups
+                plan.totalSaving = entry.saving
+                plan.bound = entry.bound.isFinite ? max(entry.bound, entry.saving) : nil
+                let proven = entry.bound - entry.saving <= options.relativeGap * max(1, abs(entry.saving))
+                plan.status = proven ? .optimal : .feasible
+            } else if entry.bound > -.infinity {
+                plan.status = .noSolution
+                plan.bound = entry.bound.isFinite ? entry.bound : nil
+            }
+            plan.normalise(problem: problem)
+            frontier.points.append(Frontier.Point(groupLimit: limit, plan: plan,
+                                                  seconds: entry.seconds + (limit == maxGroups ? largestSeconds : 0)))
+        }
+        solveWhole(&frontier, pools: pools, engine: engine)
+        settle(&frontier.points)
+        frontier.interrupted = options.shouldStop()
+        for index in frontier.points.indices {
+            frontier.points[index].interrupted = frontier.interrupted && frontier.points[index].plan.status != .optimal
+        }
+        return frontier
+    }
+
+    /// Step 4: each point the parts left unproven is solved as a whole, on one
+    /// master over all services with the row "at most k groups" (holding the
+    /// max-saving columns), warm-started from its plan, with its own time
+    /// limit; the better plan and the smaller bound are kept.
+    private func solveWhole(_ frontier: inout Frontier, pools: [[GroupColumn]], engine: BranchAndPrice) {
+        let open = frontier.points.indices.filter {
+            frontier.points[$0].plan.status == .feasible || frontier.points[$0].plan.status == .noSolution
+        }
+        guard let maxGroups = frontier.maxGroups, !open.isEmpty else { return }
+        let master = limitedMaster(pools: pools, limit: maxGroups)
+        var perPoint = options
+        perPoint.timeLimit = nil
+        var pointEngine = BranchAndPrice(problem: problem, options: perPoint, clock: clock, enumerators: engine.enumerators)
+        for index in open {
+            if options.shouldStop() { return }
+            pointEngine.deadline = options.timeLimit.map { clock.seconds + $0 }
+            let watch = Stopwatch()
+            var plan = frontier.points[index].plan
+            let outcome = solveAtMost(frontier.points[index].groupLimit, master: master, engine: pointEngine,
+                                      previous: plan.groups, largest: frontier.largest.groups, statistics: &frontier.statistics)
+            frontier.points[index].seconds += watch.seconds
+            switch outcome.status {
+            case .optimal, .feasible:
+                if plan.status == .noSolution || outcome.saving > plan.totalSaving {
+                    plan.groups = outcome.groups
+                    plan.totalSaving = outcome.saving
+                    plan.status = .feasible
+                }
+                if let bound = outcome.status == .optimal ? outcome.saving : outcome.bound {
+                    plan.bound = max(min(plan.bound ?? .infinity, bound), plan.totalSaving)
+                }
+            case .infeasible:
+                plan.groups = []
+                plan.totalSaving = 0
+                plan.bound = nil
+                plan.status = .infeasible
+            case .noSolution:
+                if let bound = outcome.bound { plan.bound = min(plan.bound ?? .infinity, bound) }
+            }
+            plan.normalise(problem: problem)
+            frontier.points[index].plan = plan
+        }
+    }
+
+    /// `S` is non-decreasing: a plan for a smaller `k` serves a larger one,
+    /// and a bound for a larger `k` bounds a smaller one. A point whose plan
+    /// then comes within the relative gap of its bound is optimal.
+    func settle(_ points: inout [Frontier.Point]) {
+        func hasPlan(_ plan: Plan) -> Bool { plan.status == .optimal || plan.status == .feasible }
+        for index in points.indices.dropFirst() {
+            let previous = points[index - 1].plan
+            let current = points[index].plan
+            guard hasPlan(previous), current.status != .infeasible,
+                  !hasPlan(current) || previous.totalSaving > current.totalSaving else { continue }
+            var plan = points[index].plan
+            plan.groups = previous.groups
+            plan.totalSaving = previous.totalSaving
+            plan.status = .feasible
+            plan.bound = plan.bound.map { max($0, previous.totalSaving) }
+            points[index].plan = plan
+        }
+        var ceiling = Double.infinity
+        for index in points.indices.reversed() where points[index].plan.status != .infeasible {
+            var plan = points[index].plan
+            if let bound = plan.bound { ceiling = min(ceiling, bound) }
+            guard ceiling.isFinite else { continue }
+            plan.bound = hasPlan(plan) ? max(ceiling, plan.totalSaving) : ceiling
+            if plan.status == .feasible, ceiling - plan.totalSaving <= options.relativeGap * max(1, abs(plan.totalSaving)) {
+                plan.status = .optimal
+            }
+            points[index].plan = plan
+        }
+    }
+}
+
+/// What is known of one part's frontier `S_p(j)`, `j = 0, 1, ...`: the best
+/// plan found with at most `j` groups (nil: none), its saving (−∞ when none),
+/// an upper bound (−∞: proven that no plan has so few groups; +∞: unknown),
+/// and the seconds its group-limited solve took.
+struct PartTable {
+    var groups: [[GroupColumn]?]
+    var savings: [Double]
+    var bounds: [Double]
+    var seconds: [Double]
+    /// `K_p`: the groups of the part's max-saving plan.
+    let largestCount: Int
+
+    /// The table before any group-limited solve: for `j < K_p` the `j` best
+    /// groups of the max-saving plan, from `K_p` on that plan; every bound is
+    /// the max-saving bound (a proven plan stops at `K_p`, where it is exact)
+    /// except at `j = 0`, which is exact.
+    init(part: ExactSolver.SolvedPart, solver: ExactSolver) {
+        let outcome = part.outcome
+        largestCount = outcome.groups.count
+        let proven = outcome.status == .optimal
+        let top = proven ? outcome.saving : (outcome.bound ?? .infinity)
+        let last = proven ? largestCount : max(largestCount, part.councils.count / 2)
+        groups = (0...last).map { solver.bestGroups(of: outcome.groups, count: $0) }
+        savings = groups.map { $0.map { $0.reduce(0) { $0 + $1.saving } } ?? -.infinity }
+        bounds = Array(repeating: max(top, outcome.saving), count: last + 1)
+        // No groups: saving 0, or no plan at all when keep_together binds a council of the part.
+        bounds[0] = savings[0]
+        seconds = Array(repeating: 0, count: last + 1)
+    }
+
+    /// Makes the table consistent with `S_p` being non-decreasing: a plan
+    /// with at most `j − 1` groups is one with at most `j`, and a bound on
+    /// `S_p(j + 1)` bounds `S_p(j)`.
+    mutating func settle() {
+        for limit in savings.indices.dropFirst() where savings[limit - 1] > savings[limit] {
+            groups[limit] = groups[limit - 1]
+            savings[limit] = savings[limit - 1]
+        }
+        for limit in bounds.indices.reversed().dropFirst() {
+            bounds[limit] = max(min(bounds[limit], bounds[limit + 1]), savings[limit])
+        }
+    }
+
+    /// Takes in the outcome of the solve with at most `limit` groups.
+    mutating func record(_ outcome: BranchAndPrice.Outcome, groupLimit limit: Int, seconds time: Double) {
+        seconds[limit] = time
+        switch outcome.status {
+        case .optimal, .feasible:
+            if outcome.saving > savings[limit] {
+                groups[limit] = outcome.groups
+                savings[limit] = outcome.saving
+            }
+            let bound = outcome.status == .optimal ? outcome.saving : (outcome.bound ?? .infinity)
+            bounds[limit] = max(min(bounds[limit], bound), savings[limit])
+        case .infeasible:
+            groups[limit] = nil
+            savings[limit] = -.infinity
+            bounds[limit] = -.infinity
+        case .noSolution:
+            if let bound = outcome.bound { bounds[limit] = min(bounds[limit], bound) }
+        }
+    }
+
+    /// `S(k)` for every `k` from the parts' tables: the best split of `k`
+    /// groups among the parts (max-plus convolution), for plans and for
+    /// bounds, then the best over `k' ≤ k` ("at most k"). Each entry carries
+    /// the seconds of the solves whose plans it combines.
+    static func combine(_ tables: [PartTable]) -> [(groups: [GroupColumn]?, saving: Double, bound: Double, seconds: Double)] {
+        typealias Entry = (groups: [GroupColumn]?, saving: Double, bound: Double, seconds: Double)
+        var best: [Entry] = [([], 0, 0, 0)]
+        for var table in tables {
+            table.settle()
+            var next = [Entry](repeating: (nil, -.infinity, -.infinity, 0), count: best.count + table.savings.count - 1)
+            for (used, left) in best.enumerated() where left.bound > -.infinity {
+                for limit in table.savings.indices where table.bounds[limit] > -.infinity {
+                    var entry = next[used + limit]
+                    entry.bound = max(entry.bound, left.bound + table.bounds[limit])
+                    if let mine = left.groups, let theirs = table.groups[limit], left.saving + table.savings[limit] > entry.saving {
+                        entry.groups = mine + theirs
+                        entry.saving = left.saving + table.savings[limit]
+                        entry.seconds = left.seconds + table.seconds[limit]
+                    }
+                    next[used + limit] = entry
+                }
+            }
+            best = next
+        }
+        for index in best.indices.dropFirst() {
+            let previous = best[index - 1]
+            best[index].bound = max(best[index].bound, previous.bound)
+            if previous.groups != nil && previous.saving >= best[index].saving {
+                best[index] = (previous.groups, previous.saving, best[index].bound, previous.seconds)
+            }
+        }
+        return best
+    }
+}
