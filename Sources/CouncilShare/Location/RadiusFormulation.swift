@@ -54,8 +54,15 @@ final class RadiusFormulation {
     /// How many times the model has been rebuilt on fewer hubs already.
     private let depth: Int
 
-    init(problem: LocationProblem, options: LocationOptions, cutoff: Double = .infinity, depth: Int = 0) {
+    /// Costs at which levels were chosen in a model this one reduces: each
+    /// becomes the first level of this model at or above it (same rows, over
+    /// fewer hubs), so the reduced model starts where the larger one ended.
+    private let seedLevels: [[Double]]
+
+    init(problem: LocationProblem, options: LocationOptions, cutoff: Double = .infinity, depth: Int = 0,
+         seedLevels: [[Double]] = []) {
         self.depth = depth
+        self.seedLevels = seedLevels
         self.problem = problem
         self.options = options
         self.cutoff = cutoff
@@ -218,7 +225,8 @@ final class RadiusFormulation {
                                       hubCount: kept.count, cost: cost, hubCost: kept.map { problem.hubCost[$0] }, p: problem.p)
         var inner = options
         inner.timeLimit = remaining
-        return (RadiusFormulation(problem: reduced, options: inner, cutoff: min(cutoff, incumbent), depth: depth + 1).solve(), kept)
+        return (RadiusFormulation(problem: reduced, options: inner, cutoff: min(cutoff, incumbent), depth: depth + 1,
+                                  seedLevels: chosen.enumerated().map { client, list in list.map { levels[client][$0] } }).solve(), kept)
     }
 
     private var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
@@ -270,6 +278,12 @@ final class RadiusFormulation {
                 guard let below = values.lastIndex(where: { $0 <= ascent.values[client] + 1e-9 }) else { continue }
                 // Every level up to just above v_j: the LP charges the client there.
                 for level in stride(from: min(below + 1, values.count - 1), through: 1, by: -1) { addLevel(client, level) }
+            }
+        }
+        for (client, values) in seedLevels.enumerated() {
+            let own = levels[client]
+            for value in values {
+                if let level = own.firstIndex(where: { $0 >= value }), level >= 1 { addLevel(client, level) }
             }
         }
         // Levels of the heuristic plan first: often the optimum's own.
