@@ -24,6 +24,8 @@ import os
 import statistics
 import sys
 
+from ukdata import gbp, ols_log_log, party_of, read_csv, scale_for
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data", "uk-councils")
 DEFAULT_OUTPUT = os.path.join(REPO_ROOT, "instances", "england-2025")
@@ -41,8 +43,6 @@ UPPER_TIERS = ("county", "unitary", "metropolitan", "london")
 
 # MARK: political control (as scripts/build_lancashire.py)
 
-PARTY_CODES = {"CON": "CON", "LAB": "LAB", "LD": "LD", "GREEN": "GRN",
-               "REF": "REF", "OTHER": "IND", "NOC": "NOC"}
 
 # MARK: districts, estimated from the Lancashire districts (2024-25)
 
@@ -112,44 +112,10 @@ DESCRIPTION = ("All 317 English councils with 2024-25 spend on six shareable ser
                "and assumptions in instances/README.md.")
 
 
-def read_csv(data_dir, name):
-    with open(os.path.join(data_dir, name), newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def gbp(thousands):
-    return int(round(thousands * 1000))
-
-
 def fit_power(points):
     """OLS of ln spend on ln volume: (exponent, r_squared, intercept scale)."""
-    xs = [math.log(volume) for volume, _ in points]
-    ys = [math.log(spend) for _, spend in points]
-    n = len(xs)
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys))
-    exponent = sxy / sxx
-    r_squared = sxy * sxy / (sxx * syy) if syy > 0 else 1.0
+    exponent, r_squared, mean_x, mean_y = ols_log_log(points)
     return exponent, r_squared, math.exp(mean_y - exponent * mean_x)
-
-
-def scale_for(points, exponent):
-    """exp(mean of ln spend - exponent * ln volume): MODEL.md's refit."""
-    return math.exp(sum(math.log(s) - exponent * math.log(v) for v, s in points) / len(points))
-
-
-def party_of(row):
-    """May 2026 controlling party where contested in 2026 with a majority;
-    otherwise control by seats after May 2025 (NOC: no party has a majority)."""
-    if row["may2026_contested"] == "1" and row["may2026_status"] == "majority":
-        label = row["may2026_controlling_party"]
-    else:
-        label = row["ocd_2025_control_by_seats"]
-    if label not in PARTY_CODES:
-        sys.exit(f"unknown control label {label!r} for {row['gss_code']}")
-    return PARTY_CODES[label]
 
 
 def number(text):

@@ -16,11 +16,11 @@ instance holds whole GBP per year.
 """
 
 import argparse
-import csv
 import json
-import math
 import os
 import sys
+
+from ukdata import gbp, ols_log_log, party_of, read_csv, scale_for
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DATA = os.path.join(REPO_ROOT, "..", "shared", "data", "uk-councils")
@@ -38,8 +38,6 @@ TIER_LABELS = {"CTY": "county", "NMD": "district", "UA": "unitary"}
 
 # Open Council Data UK labels -> short codes ("OTHER" = independents,
 # residents' groups and other local parties).
-PARTY_CODES = {"CON": "CON", "LAB": "LAB", "LD": "LD", "GREEN": "GRN",
-               "REF": "REF", "OTHER": "IND", "NOC": "NOC"}
 
 # MARK: Revenue Outturn lines (GBP thousands)
 
@@ -117,16 +115,6 @@ DESCRIPTION = ("The 15 councils of the Lancashire area (Lancashire County Counci
                "sources, licences and assumptions in instances/README.md.")
 
 
-def read_csv(data_dir, name):
-    with open(os.path.join(data_dir, name), newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def gbp(thousands):
-    """GBP thousands -> whole GBP."""
-    return int(round(thousands * 1000))
-
-
 def fit_power(points):
     """The fit MODEL.md section 1 gives for an absent cost curve.
 
@@ -135,35 +123,9 @@ def fit_power(points):
     scale the mean of ln spend - exponent * ln volume (the OLS intercept when
     nothing was clipped).
     """
-    xs = [math.log(volume) for volume, _ in points]
-    ys = [math.log(spend) for _, spend in points]
-    n = len(xs)
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    sxx = sum((x - mean_x) ** 2 for x in xs)
-    syy = sum((y - mean_y) ** 2 for y in ys)
-    sxy = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys))
-    ols = sxy / sxx
-    r_squared = sxy * sxy / (sxx * syy)
+    ols, r_squared, _, _ = ols_log_log(points)
     exponent = min(1.0, max(0.05, ols))
     return ols, r_squared, exponent, scale_for(points, exponent)
-
-
-def scale_for(points, exponent):
-    """exp(mean of ln spend - exponent * ln volume)."""
-    total = sum(math.log(spend) - exponent * math.log(volume) for volume, spend in points)
-    return math.exp(total / len(points))
-
-
-def party_of(row):
-    """May 2026 controlling party where the council was contested in 2026 and
-    a party won a majority; otherwise control by seats after May 2025."""
-    if row["may2026_contested"] == "1" and row["may2026_status"] == "majority":
-        label = row["may2026_controlling_party"]
-    else:
-        label = row["ocd_2025_control_by_seats"]
-    if label not in PARTY_CODES:
-        sys.exit(f"unknown control label {label!r} for {row['gss_code']}")
-    return PARTY_CODES[label]
 
 
 def build(data_dir):
