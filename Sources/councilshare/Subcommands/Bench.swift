@@ -80,10 +80,7 @@ struct Bench: ParsableCommand {
     func emit(header: [String], rows: [[String]]) {
         switch format {
         case .csv:
-            func quote(_ field: String) -> String {
-                field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
-            }
-            print(([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\n"))
+            print(([header] + rows).map(CSVLine.join).joined(separator: "\n"))
         case .json:
             let items: [JSONValue] = rows.map { row in .obj(zip(header, row).map { ($0, .string($1)) }) }
             print(JSONWriter.write(.arr(items)))
@@ -93,5 +90,15 @@ struct Bench: ParsableCommand {
                 print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  "))
             }
         }
+    }
+}
+
+/// One CSV line, quoting fields that hold a comma, a quote or a line break.
+enum CSVLine {
+    static func join(_ fields: [String]) -> String {
+        fields.map { field in
+            field.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
+                ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field
+        }.joined(separator: ",")
     }
 }

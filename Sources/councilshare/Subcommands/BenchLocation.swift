@@ -15,6 +15,8 @@ extension Bench {
         var rows: [[String]] = []
         var failures: [String] = []
         let terminal = isatty(STDERR_FILENO) == 1
+        // CSV rows are printed as each instance finishes, so a long run can be followed.
+        if format == .csv { print(CSVLine.join(header)); fflush(stdout) }
         for path in files {
             if Interrupt.wasRequested { break }
             let problem = try ORLibrary.read(path, format: kind, cpmpDistance: cpmpDistance)
@@ -54,10 +56,11 @@ extension Bench {
                     "\(solution.nodes)", "\(solution.rounds)", "\(solution.rows)", "\(solution.columns)", speedup, check,
                 ]
                 rows.append(row)
+                if format == .csv { print(CSVLine.join(row)); fflush(stdout) }
                 if terminal { FileHandle.standardError.write(Data((row.joined(separator: "  ") + "\n").utf8)) }
             }
         }
-        emit(header: header, rows: rows)
+        if format != .csv { emit(header: header, rows: rows) }
         if !failures.isEmpty {
             printError("\(failures.count) failure(s):\n" + failures.joined(separator: "\n"))
             throw ExitWith(code: Exit.internalError)
