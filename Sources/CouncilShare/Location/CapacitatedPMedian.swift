@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
 import GLPKBackend
 import LinearModel
 
-/// The capacitated p-median problem solved exactly: a set-partitioning bound
-/// by column generation, reduced-cost fixing against a heuristic incumbent,
-/// and GLPK's branch-and-bound on the compact model strengthened with the
-/// bound's own knapsack inequalities.
+/// The capacitated p-median problem solved exactly by branch-and-price over
+/// GLPK: a set-partitioning master priced by knapsack dynamic programming,
+/// a Lagrangian bound at every pricing round, branching on the hubs, and
+/// GLPK's MIP for the assignment once the hubs are fixed.
 ///
 /// **Model** (the README's, unchanged; a hub need not serve its own vertex):
 ///
@@ -20,11 +21,19 @@ import LinearModel
 /// | d_ij | cost of serving client i from hub j |
 /// | w_i, Q_j | demand of client i, capacity of hub j (integers for the DP) |
 /// | u_i | a multiplier of (1) for client i (any real number) |
-/// | S | a cluster: a set of clients with sum_{i in S} w_i <= Q_j |
+/// | S | a cluster of hub j: clients with sum_{i in S} w_i <= Q_j |
 ///
-/// **1. The bound (Lagrangian = set-partitioning LP).** Dualise (1) with
-/// multipliers u. What is left splits by hub: opening j and serving S costs
-/// sum_{i in S} (d_ij - u_i), so hub j at best costs
+/// **1. Master.** Columns are (hub j, cluster S) with cost
+/// c_jS = sum_{i in S} d_ij; lambda_jS = 1 when hub j opens and serves
+/// exactly S. Rows: every client in exactly one chosen cluster (1), exactly
+/// p clusters (3), at most one cluster per hub (y_j = sum_S lambda_jS <= 1).
+/// The integer master is the model above; its LP bound is the Lagrangian
+/// bound below (Lorena and Senne 2004; Ceselli and Righini 2005 use the
+/// same master for this problem).
+///
+/// **2. Pricing and the bound.** Dualise (1) with multipliers u. What is
+/// left splits by hub: opening j and serving S costs sum_{i in S} (d_ij - u_i),
+/// so hub j at best costs
 ///
 ///     g_j(u) = min_S sum_{i in S} (d_ij - u_i) <= 0     (S may be empty)
 ///
@@ -34,41 +43,30 @@ import LinearModel
 ///
 ///     L(u) = sum_i u_i + (sum of the p smallest g_j(u))  <=  optimum
 ///
-/// for every u. Its maximum equals the LP bound of the set-partitioning
-/// model (columns = (hub j, cluster S), rows (1), (3) and "at most one
-/// column per hub"), which is far stronger than the compact LP (Lorena and
-/// Senne 2004; Ceselli and Righini 2005). Column generation on that master,
-/// priced by the same knapsack, drives u: the duals of (1) are the next u,
-/// and a cluster whose reduced cost g_j - v - pi_j is negative (v, pi_j the
-/// duals of (3) and of hub j's row) enters the master. L(u) is computed at
-/// every iteration, so the bound is valid even when the loop stops early.
+/// for every u, so the bound holds at every round, even when column
+/// generation stops early. The duals of (1) are the next u; the cluster of
+/// hub j enters when its reduced cost g_j - v - pi_j is negative (v and pi_j
+/// the duals of (3) and of hub j's row). The rounds stop when L(u) meets
+/// the master's LP value (the LP is then the bound) or exceeds the
+/// incumbent's cost less the slack (slack < 1 with integer distances: the
+/// node cannot hold a better plan).
 ///
-/// **2. Reduced-cost fixing.** Let U be the incumbent's cost. A plan that
-/// opens hub j has cost at least L_j = sum_i u_i + g_j + (best p - 1 of the
-/// other g's); a plan that also sends i to j at least
-/// L_ij = sum_i u_i + g_j^i + (the same rest), where g_j^i is hub j's
-/// knapsack with client i forced in (from prefix and suffix DP tables, O(Q)
-/// per client). When L_j (L_ij) exceeds U - slack (slack < 1 with integer
-/// distances), no plan that beats U by the slack uses y_j (x_ij), and the
-/// variable is left out. The incumbent's own variables always stay.
+/// **3. Branching.** On a hub whose LP use y_j = sum_S lambda_jS is
+/// fractional (the one nearest 0.5): y_j = 1 (hub j's row becomes = 1) or
+/// y_j = 0 (its row becomes <= 0 and it is no longer priced). At a node the
+/// bound is L(u) with the open hubs' g_j forced in, the closed ones left
+/// out, and the smallest free g_j for the remaining places. Nodes are taken
+/// best bound first. A node whose LP is integral is a plan; a node whose
+/// LP uses every hub integrally has fixed its hubs, and the rest is a
+/// generalised assignment problem that GLPK solves exactly.
 ///
-/// **3. Knapsack cuts.** For every remaining hub j, with g'_j the knapsack
-/// over the remaining pairs,
+/// **Incumbent.** `CapacitatedHeuristic`, its hubs re-assigned exactly by
+/// GLPK, and GLPK's MIP over the root's generated columns; every plan is
+/// re-scored with `LocationProblem.check` before it is kept.
 ///
-///     sum_i (d_ij - u_i) x_ij - g'_j y_j >= 0                               (4)
-///
-/// is valid (y_j = 0 forces x_.j = 0; y_j = 1 makes x_.j a cluster of j).
-/// Adding (4), x_ij <= y_j and (1)-(3), the compact model's LP bound is at
-/// least L(u), and GLPK's branch-and-bound, warm-started from the incumbent,
-/// closes the rest.
-///
-/// **Incumbent.** `CapacitatedHeuristic`, then GLPK's MIP over the master's
-/// generated columns (a set-partitioning restricted master); every plan is
-/// re-scored with `LocationProblem.check` before it is kept or offered.
-///
-/// When demands or capacities are not integers (no knapsack DP), steps 1-3
-/// are skipped and the compact model with x_ij <= y_j runs from the
-/// heuristic incumbent.
+/// When demands or capacities are not integers (no knapsack DP), or the DP
+/// would be too large, the compact model with x_ij <= y_j runs instead,
+/// warm-started from the heuristic incumbent.
 final class CapacitatedPMedian {
     let problem: LocationProblem
     let options: LocationOptions
@@ -109,6 +107,10 @@ final class CapacitatedPMedian {
         result = LocationSolution(status: .noSolution, objective: nil, bound: nil, open: [], assignment: [], formulation: .strong)
     }
 
+    private func debug(_ text: String) {
+        if ProcessInfo.processInfo.environment["CPMP_DEBUG"] != nil { FileHandle.standardError.write((text + "\n").data(using: .utf8)!) }
+    }
+
     // MARK: Limits and proofs
 
     private var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
@@ -138,11 +140,17 @@ final class CapacitatedPMedian {
             offer(open: plan.open, assignment: plan.assignment)
         }
         options.progress?("heuristic", best?.cost, nil)
-        var multipliers: Multipliers?
-        if weights != nil, !stopping() {
-            multipliers = columnGeneration()
+        debug("heuristic \(best?.cost ?? -1) t=\(clock.seconds)")
+        if let plan = best, !stopping() {
+            // The heuristic's hubs with their best assignment.
+            _ = solveAssignment(open: plan.open, timeLimit: 5)
+            debug("assignment polish \(best?.cost ?? -1) t=\(clock.seconds)")
         }
-        if !proven && !stopping() { compact(multipliers) }
+        if weights != nil {
+            if !stopping() { branchAndPrice() }
+        } else if !proven && !stopping() {
+            compact()
+        }
         return finish()
     }
 
@@ -164,17 +172,11 @@ final class CapacitatedPMedian {
     /// With integer distances every plan costs an integer, so a bound rounds up.
     private func reported(_ value: Double) -> Double { integralCost ? (value - 1e-6).rounded(.up) : value }
 
-    // MARK: 1. Column generation
-
-    /// Multipliers u of (1) with the bound they give.
-    struct Multipliers {
-        var u: [Double]
-        var bound: Double
-    }
+    // MARK: Pricing
 
     /// Hub j's knapsack: the cheapest cluster under multipliers u (value g_j <= 0) and its clients.
     private func price(hub: Int, u: [Double]) -> (value: Double, members: [Int]) {
-        let items = positiveItems(hub: hub, u: u, allowed: nil)
+        let items = positiveItems(hub: hub, u: u)
         let capacity = capacities![hub]
         var value = [Double](repeating: 0, count: capacity + 1)
         var take = [Bool](repeating: false, count: items.count * (capacity + 1))
@@ -198,84 +200,210 @@ final class CapacitatedPMedian {
 
     private struct Item { var client: Int; var weight: Int; var profit: Double }
 
-    /// Clients worth taking at `hub` under u (profit u_i - d_ij > 0), optionally only allowed pairs.
-    private func positiveItems(hub: Int, u: [Double], allowed: [Bool]?) -> [Item] {
+    /// Clients worth taking at `hub` under u (profit u_i - d_ij > 0).
+    private func positiveItems(hub: Int, u: [Double]) -> [Item] {
         var items: [Item] = []
         for client in 0..<clients {
             let c = problem.cost(client, hub)
             guard c.isFinite, u[client] - c > 1e-12 else { continue }
-            if let allowed, !allowed[client * hubs + hub] { continue }
             items.append(Item(client: client, weight: weights![client], profit: u[client] - c))
         }
         return items
     }
 
-    /// L(u) and each hub's g_j(u).
-    private func lagrangian(_ u: [Double]) -> (bound: Double, g: [Double], members: [[Int]]) {
-        var g = [Double](repeating: 0, count: hubs), members = [[Int]](repeating: [], count: hubs)
-        for hub in 0..<hubs { (g[hub], members[hub]) = price(hub: hub, u: u) }
-        return (u.reduce(0, +) + g.sorted().prefix(p).reduce(0, +), g, members)
-    }
+    // MARK: 1-2. Master and branch-and-price
 
-    private func columnGeneration() -> Multipliers? {
+    /// A hub's branching state: free, closed (y_j = 0) or open (y_j = 1).
+    private enum HubState: Int8 { case free, closed, open }
+
+    private typealias Column = (hub: Int, members: [Int], variable: VariableID)
+    private var master: GLPKSolver?
+    private var coverRows: [ConstraintID] = []
+    private var countRow = ConstraintID(index: 0)
+    private var onceRows: [ConstraintID] = []
+    private var columns: [Column] = []
+    private var known = Set<[Int]>()
+    private var iterations = 0
+
+    /// The set-partitioning master: rows (1) per client, (3), and at most one
+    /// cluster per hub; artificial columns (cost above any plan) keep it
+    /// feasible, the empty cluster of every hub and the incumbent's clusters
+    /// start it.
+    private func buildMaster() -> GLPKSolver {
         var model = LinearModel(name: problem.name + "_master", sense: .minimize)
-        let cover = (0..<clients).map { model.addConstraint(name: "cover_\($0 + 1)", lower: 1, upper: 1) }
-        let count = model.addConstraint(name: "hubs", lower: Double(p), upper: Double(p))
-        let once = (0..<hubs).map { model.addConstraint(name: "once_\($0 + 1)", upper: 1) }
-        // Artificial columns keep the master feasible before real clusters exist.
+        coverRows = (0..<clients).map { model.addConstraint(name: "cover_\($0 + 1)", lower: 1, upper: 1) }
+        countRow = model.addConstraint(name: "hubs", lower: Double(p), upper: Double(p))
+        onceRows = (0..<hubs).map { model.addConstraint(name: "once_\($0 + 1)", upper: 1) }
         let largest = (0..<clients).reduce(1.0) { sum, client in
             sum + ((0..<hubs).map { problem.cost(client, $0) }.filter(\.isFinite).max() ?? 0)
         }
         for client in 0..<clients {
-            model.addVariable(name: "artificial_\(client + 1)", upper: 1, objective: largest, column: [.init(row: cover[client], coefficient: 1)])
+            model.addVariable(name: "artificial_\(client + 1)", upper: 1, objective: largest, column: [.init(row: coverRows[client], coefficient: 1)])
         }
-        let master = GLPKSolver(model: model)
-        var columns: [(hub: Int, members: [Int], variable: VariableID)] = []
-        var known = Set<[Int]>()
-        @discardableResult
-        func add(hub: Int, members: [Int]) -> Bool {
-            guard known.insert([hub] + members).inserted else { return false }
-            let cost = members.reduce(0) { $0 + problem.cost($1, hub) }
-            let column = members.map { LinearModel.Entry(row: cover[$0], coefficient: 1) }
-                + [.init(row: count, coefficient: 1), .init(row: once[hub], coefficient: 1)]
-            let id = master.addVariables([LinearModel.Variable(name: "cluster_\(hub + 1)_\(columns.count + 1)", upper: 1,
-                                                               objective: cost, column: column)])[0]
-            columns.append((hub, members, id))
-            return true
-        }
-        for hub in 0..<hubs { add(hub: hub, members: []) }
+        let solver = GLPKSolver(model: model)
+        master = solver
+        for hub in 0..<hubs { addColumn(hub: hub, members: []) }
         if let best {
-            for hub in best.open { add(hub: hub, members: (0..<clients).filter { best.assignment[$0] == hub }) }
+            for hub in best.open { addColumn(hub: hub, members: (0..<clients).filter { best.assignment[$0] == hub }) }
         }
+        return solver
+    }
 
-        var multipliers: Multipliers?
-        var iterations = 0
+    @discardableResult
+    private func addColumn(hub: Int, members: [Int]) -> Bool {
+        guard let master, known.insert([hub] + members).inserted else { return false }
+        let cost = members.reduce(0) { $0 + problem.cost($1, hub) }
+        let column = members.map { LinearModel.Entry(row: coverRows[$0], coefficient: 1) }
+            + [.init(row: countRow, coefficient: 1), .init(row: onceRows[hub], coefficient: 1)]
+        let id = master.addVariables([LinearModel.Variable(name: "cluster_\(hub + 1)_\(columns.count + 1)", upper: 1,
+                                                           objective: cost, column: column)])[0]
+        columns.append((hub, members, id))
+        return true
+    }
+
+    /// L(u) at a node: sum u + the open hubs' g + the smallest g of the free
+    /// hubs for the remaining places (closed hubs are not priced).
+    private func lagrangian(_ u: [Double], _ state: [HubState]) -> (bound: Double, g: [Double], members: [[Int]]) {
+        var g = [Double](repeating: 0, count: hubs), members = [[Int]](repeating: [], count: hubs)
+        var total = u.reduce(0, +), free: [Double] = [], opened = 0
+        for hub in 0..<hubs where state[hub] != .closed {
+            (g[hub], members[hub]) = price(hub: hub, u: u)
+            if state[hub] == .open { total += g[hub]; opened += 1 } else { free.append(g[hub]) }
+        }
+        guard opened <= p, free.count >= p - opened else { return (.infinity, g, members) }
+        return (total + free.sorted().prefix(p - opened).reduce(0, +), g, members)
+    }
+
+    /// Column generation at a node. `converged` is false when it stopped for time.
+    private func generate(_ state: [HubState]) -> (bound: Double, converged: Bool, primal: [Double]?, u: [Double]?) {
+        guard let master else { return (-.infinity, false, nil, nil) }
+        for hub in 0..<hubs {
+            switch state[hub] {
+            case .free: master.setBounds(of: onceRows[hub], lower: -.infinity, upper: 1)
+            case .closed: master.setBounds(of: onceRows[hub], lower: -.infinity, upper: 0)
+            case .open: master.setBounds(of: onceRows[hub], lower: 1, upper: 1)
+            }
+        }
+        var nodeBound = -Double.infinity, bestU: [Double]?
         while !stopping() {
             let lp = master.solveRelaxation(timeLimit: remaining)
             guard lp.termination == .optimal else {
-                if lp.termination == .infeasible { bound = .infinity }
-                break
+                if lp.termination == .infeasible { return (.infinity, true, nil, nil) }
+                return (nodeBound, false, nil, bestU)
             }
             iterations += 1
-            let u = cover.map { lp.duals[$0.index] }
-            let v = lp.duals[count.index]
-            let value = lagrangian(u)
-            if value.bound > (multipliers?.bound ?? -.infinity) { multipliers = Multipliers(u: u, bound: value.bound) }
-            bound = max(bound, value.bound)
-            options.progress?("column generation \(iterations), LP \(lp.objective)", best?.cost, bound)
+            let u = coverRows.map { lp.duals[$0.index] }
+            let v = lp.duals[countRow.index]
+            let value = lagrangian(u, state)
+            if value.bound > nodeBound { nodeBound = value.bound; bestU = u }
+            if nodeBound > cutoff { return (nodeBound, true, nil, bestU) }
             // Converged: the master's LP value is the bound (up to GLPK's tolerances).
-            if proven || value.bound >= lp.objective - 1e-6 * max(1, abs(lp.objective)) { break }
+            if value.bound >= lp.objective - 1e-6 * max(1, abs(lp.objective)) { return (nodeBound, true, lp.primal, bestU) }
             var added = 0
-            for hub in 0..<hubs where value.g[hub] - v - lp.duals[once[hub].index] < -1e-7 {
-                if add(hub: hub, members: value.members[hub]) { added += 1 }
+            for hub in 0..<hubs where state[hub] != .closed && value.g[hub] - v - lp.duals[onceRows[hub].index] < -1e-7 {
+                if addColumn(hub: hub, members: value.members[hub]) { added += 1 }
             }
-            if added == 0 { break }
+            if added == 0 { return (max(nodeBound, lp.objective), true, lp.primal, bestU) }
         }
+        return (nodeBound, false, nil, bestU)
+    }
+
+    /// Best-first branch-and-price on the hubs (y_j = 1 or 0). A node whose
+    /// LP uses every hub integrally fixes the hub set: the rest is a
+    /// generalised assignment problem, solved by GLPK.
+    private func branchAndPrice() {
+        _ = buildMaster()
+        var queue: [(bound: Double, state: [HubState])] = [(-.infinity, Array(repeating: .free, count: hubs))]
+        var unfinished = Double.infinity
+        var nodes = 0
+        while let index = queue.indices.min(by: { queue[$0].bound < queue[$1].bound }) {
+            let node = queue.remove(at: index)
+            if node.bound > cutoff { continue }
+            if stopping() { queue.append(node); break }
+            nodes += 1
+            let outcome = generate(node.state)
+            let nodeBound = max(node.bound, outcome.bound)
+            if !outcome.converged { queue.append((nodeBound, node.state)); break }
+            if nodes == 1 {
+                bound = max(bound, nodeBound)
+                debug("root: \(iterations) iterations, bound \(nodeBound), incumbent \(best?.cost ?? -1), t=\(clock.seconds)")
+                if !proven && !stopping(), let master { restrictedMaster(master, columns: columns) }
+            }
+            if nodeBound > cutoff { continue }
+            guard let primal = outcome.primal else { continue }
+            var usage = [Double](repeating: 0, count: hubs)
+            var integral = (0..<clients).allSatisfy { primal[$0] < 1e-6 }
+            for column in columns {
+                let value = primal[column.variable.index]
+                usage[column.hub] += value
+                if value > 1e-6 && value < 1 - 1e-6 { integral = false }
+            }
+            if integral {
+                var open: [Int] = [], assignment = [Int](repeating: -1, count: clients)
+                for column in columns where primal[column.variable.index] > 0.5 {
+                    open.append(column.hub)
+                    for client in column.members { assignment[client] = column.hub }
+                }
+                offer(open: open, assignment: assignment)
+                continue
+            }
+            let fractional = (0..<hubs).filter { node.state[$0] == .free && usage[$0] > 1e-6 && usage[$0] < 1 - 1e-6 }
+            if let hub = fractional.min(by: { abs(usage[$0] - 0.5) < abs(usage[$1] - 0.5) }) {
+                var open = node.state, closed = node.state
+                open[hub] = .open; closed[hub] = .closed
+                queue.append((nodeBound, open))
+                queue.append((nodeBound, closed))
+                let global = min(nodeBound, queue.map(\.bound).min() ?? nodeBound, unfinished)
+                options.progress?("branch-and-price, \(queue.count) nodes open", best?.cost, max(bound, min(global, cutoff)))
+            } else {
+                let open = (0..<hubs).filter { usage[$0] > 0.5 }
+                let leaf = solveAssignment(open: open)
+                if !leaf.complete { unfinished = min(unfinished, max(nodeBound, leaf.bound)) }
+            }
+        }
+        result.nodes += nodes
         result.rounds = iterations
-        result.rows = master.model.constraints.count
-        result.columns = master.model.variables.count
-        if !proven && !stopping() { restrictedMaster(master, columns: columns) }
-        return multipliers
+        if let master {
+            result.rows = master.model.constraints.count
+            result.columns = master.model.variables.count
+        }
+        let open = min(queue.map(\.bound).min() ?? .infinity, unfinished)
+        if open == .infinity && best == nil { bound = .infinity } else { bound = max(bound, min(open, cutoff)) }
+        debug("branch-and-price: \(nodes) nodes, \(iterations) iterations, \(columns.count) columns, t=\(clock.seconds)")
+    }
+
+    /// The generalised assignment problem of a fixed hub set, by GLPK.
+    private func solveAssignment(open: [Int], timeLimit: Double? = nil) -> (complete: Bool, bound: Double) {
+        var model = LinearModel(name: problem.name + "_assignment", sense: .minimize)
+        let assign = (0..<clients).map { model.addConstraint(name: "assign_\($0 + 1)", lower: 1, upper: 1) }
+        let capacity = problem.capacity!
+        let capacityRows = open.map { model.addConstraint(name: "capacity_\($0 + 1)", upper: capacity[$0]) }
+        var x: [(client: Int, hub: Int, id: VariableID)] = []
+        for client in 0..<clients {
+            for (slot, hub) in open.enumerated() where problem.cost(client, hub).isFinite && demand[client] <= capacity[hub] {
+                let id = model.addVariable(name: "x_\(client + 1)_\(hub + 1)", lower: 0, upper: 1, isInteger: true,
+                                           objective: problem.cost(client, hub),
+                                           column: [.init(row: assign[client], coefficient: 1), .init(row: capacityRows[slot], coefficient: demand[client])])
+                x.append((client, hub, id))
+            }
+        }
+        if (0..<clients).contains(where: { client in !x.contains { $0.client == client } }) { return (true, .infinity) }
+        let solver = GLPKSolver(model: model)
+        var parameters = MIPParameters()
+        parameters.timeLimit = [remaining, timeLimit].compactMap { $0 }.min()
+        parameters.relativeGap = options.relativeGap
+        if let best, best.cost > 0 { parameters.relativeGap = max(options.relativeGap, slack / best.cost * 0.999) }
+        parameters.shouldStop = options.shouldStop
+        let mip = solver.solve(parameters)
+        if let solution = mip.solution {
+            var assignment = [Int](repeating: -1, count: clients)
+            for entry in x where solution[entry.id.index] > 0.5 { assignment[entry.client] = entry.hub }
+            offer(open: open, assignment: assignment)
+        }
+        switch mip.termination {
+        case .optimal, .infeasible: return (true, .infinity)
+        default: return (false, mip.bound ?? -.infinity)
+        }
     }
 
     /// GLPK's MIP over the generated clusters: a primal heuristic.
@@ -314,119 +442,39 @@ final class CapacitatedPMedian {
             open.append(column.hub)
             for client in column.members { assignment[client] = column.hub }
         }
+        debug("restricted master \(mip.objective ?? -1) \(mip.termination) t=\(clock.seconds)")
         if offer(open: open, assignment: assignment) {
             options.progress?("restricted master", best?.cost, bound)
         }
     }
 
-    // MARK: 2-3. Fixing, knapsack cuts, compact model
+    // MARK: Fallback without a DP
 
-    /// g_j^i for every client i: hub j's knapsack value with i forced into the cluster
-    /// (+infinity when i cannot be served by j), from prefix and suffix DP tables.
-    private func forcedValues(hub: Int, u: [Double]) -> [Double] {
-        let items = positiveItems(hub: hub, u: u, allowed: nil)
-        let capacity = capacities![hub], width = capacity + 1
-        var prefix = [Double](repeating: 0, count: (items.count + 1) * width)
-        var suffix = [Double](repeating: 0, count: (items.count + 1) * width)
-        for k in 0..<items.count {
-            let from = k * width, to = (k + 1) * width, w = items[k].weight
-            for c in 0..<width {
-                var value = prefix[from + c]
-                if c >= w { value = max(value, prefix[from + c - w] + items[k].profit) }
-                prefix[to + c] = value
-            }
-        }
-        for k in stride(from: items.count - 1, through: 0, by: -1) {
-            let from = (k + 1) * width, to = k * width, w = items[k].weight
-            for c in 0..<width {
-                var value = suffix[from + c]
-                if c >= w { value = max(value, suffix[from + c - w] + items[k].profit) }
-                suffix[to + c] = value
-            }
-        }
-        var position = [Int](repeating: -1, count: clients)
-        for (k, item) in items.enumerated() { position[item.client] = k }
-        var forced = [Double](repeating: .infinity, count: clients)
-        for client in 0..<clients {
-            let c = problem.cost(client, hub), w = weights![client]
-            guard c.isFinite, w <= capacity else { continue }
-            let room = capacity - w
-            let k = position[client]
-            if k < 0 {
-                forced[client] = -(u[client] - c + prefix[items.count * width + room])
-            } else {
-                var top = -Double.infinity
-                for left in 0...room { top = max(top, prefix[k * width + left] + suffix[(k + 1) * width + room - left]) }
-                forced[client] = -(items[k].profit + top)
-            }
-        }
-        return forced
-    }
-
-    private func compact(_ multipliers: Multipliers?) {
-        var allowed = [Bool](repeating: true, count: clients * hubs)
-        var hubOpen = [Bool](repeating: true, count: hubs)
-        for client in 0..<clients { for hub in 0..<hubs where !problem.cost(client, hub).isFinite { allowed[client * hubs + hub] = false } }
-        if let weights, let capacities {
-            for client in 0..<clients { for hub in 0..<hubs where weights[client] > capacities[hub] { allowed[client * hubs + hub] = false } }
-        }
-        var cutValues: [Double]?
-        if let multipliers, let best {
-            // Reduced-cost fixing against the incumbent.
-            let u = multipliers.u
-            let g = (0..<hubs).map { price(hub: $0, u: u).value }
-            let sorted = g.sorted()
-            let smallest = sorted.prefix(p).reduce(0, +), fewer = sorted.prefix(p - 1).reduce(0, +)
-            let base = u.reduce(0, +)
-            for hub in 0..<hubs {
-                let rest = g[hub] <= sorted[p - 1] ? smallest - g[hub] : fewer
-                let keep = best.open.contains(hub)
-                if base + g[hub] + rest > cutoff && !keep {
-                    hubOpen[hub] = false
-                    continue
-                }
-                let forced = forcedValues(hub: hub, u: u)
-                for client in 0..<clients where allowed[client * hubs + hub] && best.assignment[client] != hub {
-                    if base + forced[client] + rest > cutoff { allowed[client * hubs + hub] = false }
-                }
-            }
-            cutValues = (0..<hubs).map { hub in
-                hubOpen[hub] ? -knapsackValue(hub: hub, u: u, allowed: allowed) : 0
-            }
-        }
+    /// The compact model with x_ij <= y_j, warm-started from the incumbent:
+    /// used when demands or capacities are not integers.
+    private func compact() {
         var model = LinearModel(name: problem.name, sense: .minimize)
         let assign = (0..<clients).map { model.addConstraint(name: "assign_\($0 + 1)", lower: 1, upper: 1) }
         let count = model.addConstraint(name: "hubs", lower: Double(p), upper: Double(p))
         let capacityRows = (0..<hubs).map { model.addConstraint(name: "capacity_\($0 + 1)", upper: 0) }
-        let cutRows = cutValues.map { _ in (0..<hubs).map { model.addConstraint(name: "knapsack_\($0 + 1)", lower: 0) } }
-        var y = [VariableID?](repeating: nil, count: hubs)
         let capacity = problem.capacity!
-        for hub in 0..<hubs where hubOpen[hub] {
-            var column: [LinearModel.Entry] = [.init(row: count, coefficient: 1), .init(row: capacityRows[hub], coefficient: -capacity[hub])]
-            if let cutRows, let cutValues, cutValues[hub] != 0 { column.append(.init(row: cutRows[hub], coefficient: -cutValues[hub])) }
-            y[hub] = model.addVariable(name: "y_\(hub + 1)", lower: 0, upper: 1, isInteger: true, objective: 0, column: column)
+        let y = (0..<hubs).map { hub in
+            model.addVariable(name: "y_\(hub + 1)", lower: 0, upper: 1, isInteger: true, objective: 0,
+                              column: [.init(row: count, coefficient: 1), .init(row: capacityRows[hub], coefficient: -capacity[hub])])
         }
         var x: [(client: Int, hub: Int, id: VariableID)] = []
-        var kept = 0
         for client in 0..<clients {
-            for hub in 0..<hubs where hubOpen[hub] && allowed[client * hubs + hub] {
-                let link = model.addConstraint(name: "link_\(client + 1)_\(hub + 1)", upper: 0, terms: [(y[hub]!, -1)])
-                var column: [LinearModel.Entry] = [.init(row: assign[client], coefficient: 1), .init(row: link, coefficient: 1),
-                                                   .init(row: capacityRows[hub], coefficient: demand[client])]
-                if let cutRows, let multipliers {
-                    let coefficient = problem.cost(client, hub) - multipliers.u[client]
-                    if coefficient != 0 { column.append(.init(row: cutRows[hub], coefficient: coefficient)) }
-                }
+            for hub in 0..<hubs where problem.cost(client, hub).isFinite && demand[client] <= capacity[hub] {
+                let link = model.addConstraint(name: "link_\(client + 1)_\(hub + 1)", upper: 0, terms: [(y[hub], -1)])
                 let id = model.addVariable(name: "x_\(client + 1)_\(hub + 1)", lower: 0, upper: 1, isInteger: true,
-                                           objective: problem.cost(client, hub), column: column)
+                                           objective: problem.cost(client, hub),
+                                           column: [.init(row: assign[client], coefficient: 1), .init(row: link, coefficient: 1),
+                                                    .init(row: capacityRows[hub], coefficient: demand[client])])
                 x.append((client, hub, id))
-                kept += 1
             }
         }
-        options.progress?("compact model: \(hubOpen.filter { $0 }.count) hubs, \(kept) of \(clients * hubs) assignments", best?.cost, bound)
-        if (0..<clients).contains(where: { client in !x.contains { $0.client == client } }) && best != nil {
-            // Some client has no assignment left: no plan beats the incumbent.
-            bound = max(bound, cutoff)
+        if (0..<clients).contains(where: { client in !x.contains { $0.client == client } }) {
+            bound = .infinity
             return
         }
         let solver = GLPKSolver(model: model)
@@ -436,7 +484,7 @@ final class CapacitatedPMedian {
         if let best, best.cost > 0 {
             parameters.relativeGap = max(options.relativeGap, slack / best.cost * 0.999)
             var warm = [Double](repeating: 0, count: model.variables.count)
-            for hub in best.open { if let id = y[hub] { warm[id.index] = 1 } }
+            for hub in best.open { warm[y[hub].index] = 1 }
             for entry in x where best.assignment[entry.client] == entry.hub { warm[entry.id.index] = 1 }
             parameters.warmStart = warm
         }
@@ -448,33 +496,15 @@ final class CapacitatedPMedian {
         result.rows = model.constraints.count
         result.columns = model.variables.count
         if let solution = mip.solution {
-            let open = (0..<hubs).filter { y[$0].map { solution[$0.index] > 0.5 } ?? false }
+            let open = (0..<hubs).filter { solution[y[$0].index] > 0.5 }
             var assignment = [Int](repeating: -1, count: clients)
             for entry in x where solution[entry.id.index] > 0.5 { assignment[entry.client] = entry.hub }
             offer(open: open, assignment: assignment)
         }
         switch mip.termination {
-        case .optimal:
-            // The restricted model's optimum is the incumbent (or better, now kept):
-            // every plan left out costs more than the cutoff.
-            bound = max(bound, min(best?.cost ?? .infinity, cutoff))
-            if best == nil { bound = .infinity }
-        case .infeasible:
-            bound = best == nil ? .infinity : max(bound, cutoff)
-        default:
-            if let value = mip.bound { bound = max(bound, min(value, cutoff)) }
+        case .optimal: bound = best == nil ? .infinity : max(bound, cutoff)
+        case .infeasible: bound = best == nil ? .infinity : max(bound, cutoff)
+        default: if let value = mip.bound { bound = max(bound, min(value, cutoff)) }
         }
-    }
-
-    /// Hub j's knapsack value over the allowed pairs only.
-    private func knapsackValue(hub: Int, u: [Double], allowed: [Bool]) -> Double {
-        let items = positiveItems(hub: hub, u: u, allowed: allowed)
-        let capacity = capacities![hub]
-        var value = [Double](repeating: 0, count: capacity + 1)
-        for item in items where item.weight <= capacity {
-            var c = capacity
-            while c >= item.weight { value[c] = max(value[c], value[c - item.weight] + item.profit); c -= 1 }
-        }
-        return value[capacity]
     }
 }
