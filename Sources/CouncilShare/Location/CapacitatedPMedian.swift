@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-import Foundation
 import GLPKBackend
 import LinearModel
 
@@ -107,10 +106,6 @@ final class CapacitatedPMedian {
         result = LocationSolution(status: .noSolution, objective: nil, bound: nil, open: [], assignment: [], formulation: .strong)
     }
 
-    private func debug(_ text: String) {
-        if ProcessInfo.processInfo.environment["CPMP_DEBUG"] != nil { FileHandle.standardError.write((text + "\n").data(using: .utf8)!) }
-    }
-
     // MARK: Limits and proofs
 
     private var remaining: Double? { options.timeLimit.map { max(0, $0 - clock.seconds) } }
@@ -140,11 +135,9 @@ final class CapacitatedPMedian {
             offer(open: plan.open, assignment: plan.assignment)
         }
         options.progress?("heuristic", best?.cost, nil)
-        debug("heuristic \(best?.cost ?? -1) t=\(clock.seconds)")
         if let plan = best, !stopping() {
             // The heuristic's hubs with their best assignment.
             _ = solveAssignment(open: plan.open, timeLimit: 5)
-            debug("assignment polish \(best?.cost ?? -1) t=\(clock.seconds)")
         }
         if weights != nil {
             if !stopping() { branchAndPrice() }
@@ -275,8 +268,8 @@ final class CapacitatedPMedian {
     }
 
     /// Column generation at a node. `converged` is false when it stopped for time.
-    private func generate(_ state: [HubState]) -> (bound: Double, converged: Bool, primal: [Double]?, u: [Double]?) {
-        guard let master else { return (-.infinity, false, nil, nil) }
+    private func generate(_ state: [HubState]) -> (bound: Double, converged: Bool, primal: [Double]?) {
+        guard let master else { return (-.infinity, false, nil) }
         for hub in 0..<hubs {
             switch state[hub] {
             case .free: master.setBounds(of: onceRows[hub], lower: -.infinity, upper: 1)
@@ -284,28 +277,28 @@ final class CapacitatedPMedian {
             case .open: master.setBounds(of: onceRows[hub], lower: 1, upper: 1)
             }
         }
-        var nodeBound = -Double.infinity, bestU: [Double]?
+        var nodeBound = -Double.infinity
         while !stopping() {
             let lp = master.solveRelaxation(timeLimit: remaining)
             guard lp.termination == .optimal else {
-                if lp.termination == .infeasible { return (.infinity, true, nil, nil) }
-                return (nodeBound, false, nil, bestU)
+                if lp.termination == .infeasible { return (.infinity, true, nil) }
+                return (nodeBound, false, nil)
             }
             iterations += 1
             let u = coverRows.map { lp.duals[$0.index] }
             let v = lp.duals[countRow.index]
             let value = lagrangian(u, state)
-            if value.bound > nodeBound { nodeBound = value.bound; bestU = u }
-            if nodeBound > cutoff { return (nodeBound, true, nil, bestU) }
+            nodeBound = max(nodeBound, value.bound)
+            if nodeBound > cutoff { return (nodeBound, true, nil) }
             // Converged: the master's LP value is the bound (up to GLPK's tolerances).
-            if value.bound >= lp.objective - 1e-6 * max(1, abs(lp.objective)) { return (nodeBound, true, lp.primal, bestU) }
+            if value.bound >= lp.objective - 1e-6 * max(1, abs(lp.objective)) { return (nodeBound, true, lp.primal) }
             var added = 0
             for hub in 0..<hubs where state[hub] != .closed && value.g[hub] - v - lp.duals[onceRows[hub].index] < -1e-7 {
                 if addColumn(hub: hub, members: value.members[hub]) { added += 1 }
             }
-            if added == 0 { return (max(nodeBound, lp.objective), true, lp.primal, bestU) }
+            if added == 0 { return (max(nodeBound, lp.objective), true, lp.primal) }
         }
-        return (nodeBound, false, nil, bestU)
+        return (nodeBound, false, nil)
     }
 
     /// Best-first branch-and-price on the hubs (y_j = 1 or 0). A node whose
@@ -326,7 +319,6 @@ final class CapacitatedPMedian {
             if !outcome.converged { queue.append((nodeBound, node.state)); break }
             if nodes == 1 {
                 bound = max(bound, nodeBound)
-                debug("root: \(iterations) iterations, bound \(nodeBound), incumbent \(best?.cost ?? -1), t=\(clock.seconds)")
                 if !proven && !stopping(), let master { restrictedMaster(master, columns: columns) }
             }
             if nodeBound > cutoff { continue }
@@ -369,7 +361,6 @@ final class CapacitatedPMedian {
         }
         let open = min(queue.map(\.bound).min() ?? .infinity, unfinished)
         if open == .infinity && best == nil { bound = .infinity } else { bound = max(bound, min(open, cutoff)) }
-        debug("branch-and-price: \(nodes) nodes, \(iterations) iterations, \(columns.count) columns, t=\(clock.seconds)")
     }
 
     /// The generalised assignment problem of a fixed hub set, by GLPK.
@@ -442,7 +433,6 @@ final class CapacitatedPMedian {
             open.append(column.hub)
             for client in column.members { assignment[client] = column.hub }
         }
-        debug("restricted master \(mip.objective ?? -1) \(mip.termination) t=\(clock.seconds)")
         if offer(open: open, assignment: assignment) {
             options.progress?("restricted master", best?.cost, bound)
         }
