@@ -148,6 +148,8 @@ final class CapacitatedPMedian {
     }
 
     private func finish() -> LocationSolution {
+        // With no negative cost, 0 bounds every plan (the early Lagrangian bound can be below it).
+        if problem.cost.allSatisfy({ $0 >= 0 }) { bound = max(bound, 0) }
         if let best {
             result.objective = best.cost
             result.open = best.open
