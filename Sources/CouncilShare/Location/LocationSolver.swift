@@ -19,7 +19,7 @@ public struct LocationSolver {
         switch (options.formulation, problem.isCapacitated) {
         case (.textbook, _): return textbook()
         case (.strong, false): return RadiusFormulation(problem: problem, options: options).solve()
-        case (.strong, true): return textbook()
+        case (.strong, true): return CapacitatedPMedian(problem: problem, options: options).solve()
         }
     }
 
