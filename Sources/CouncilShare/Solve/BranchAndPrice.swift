@@ -71,7 +71,9 @@ struct BranchAndPrice {
         var lp: LPResult
         /// True when pricing proved that no group has positive reduced cost.
         var converged: Bool
-        /// A valid upper bound on every plan of the node (Lagrangian), when known.
+        /// A valid upper bound on every plan of the node (Lagrangian), when known:
+        /// the smallest over the rounds that priced every host, so it can be
+        /// known even when the column generation did not converge.
         var bound: Double?
     }
 
@@ -79,17 +81,20 @@ struct BranchAndPrice {
     var partialPricingTarget: Int { 300 }
 
     func generateColumns(_ master: GroupMaster, stats: inout SolveStatistics, label: String) -> Relaxation {
+        // The best Lagrangian bound of the rounds so far (optimise phase only).
+        var lagrangian: Double?
         while true {
             var watch = Stopwatch()
             let lp = master.solveRelaxation(timeLimit: remaining)
             stats.lpSeconds += watch.seconds
-            guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: nil) }
-            if stopping() { return Relaxation(lp: lp, converged: false, bound: nil) }
+            guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
+            if stopping() { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             stats.pricingRounds += 1
             watch = Stopwatch()
             let epsilon = 1e-9 * max(1, abs(lp.objective)) + 1e-7
             var found: [(GroupColumn, Double)] = []
-            var bestValue = [Double](repeating: 0, count: problem.services.count)
+            // Per service, the largest value of a group hosted by each council.
+            var bestValue = [[Int: Double]](repeating: [:], count: problem.services.count)
             // Partial pricing: a round may stop once enough columns are found
             // (the next round starts where this one stopped); only a round that
             // priced every host and found nothing proves the LP optimal.
@@ -112,12 +117,12 @@ struct BranchAndPrice {
                     }
                 ) { column, value in
                     found.append((column, value))
-                    bestValue[service] = max(bestValue[service], value)
+                    bestValue[service][column.host] = max(bestValue[service][column.host] ?? 0, value)
                 }
                 if hosts > 0 { master.pricingCursor[service] = (start + max(0, priced - 1)) % hosts }
                 if !finished { complete = false; break }
             }
-            if stopping() { stats.pricingSeconds += watch.seconds; return Relaxation(lp: lp, converged: false, bound: nil) }
+            if stopping() { stats.pricingSeconds += watch.seconds; return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             if !complete && enough && !found.isEmpty {
                 stats.pricingSeconds += watch.seconds
                 found.sort { $0.1 > $1.1 }
@@ -129,7 +134,7 @@ struct BranchAndPrice {
             if !complete {
                 // A partial round whose columns were all known: finish it in full.
                 found.removeAll()
-                bestValue = [Double](repeating: 0, count: problem.services.count)
+                bestValue = [[Int: Double]](repeating: [:], count: problem.services.count)
                 for service in master.services {
                     let prices = master.prices(for: service, lp: lp)
                     _ = enumerators[service].enumerate(
@@ -139,21 +144,30 @@ struct BranchAndPrice {
                         shouldStop: stopping
                     ) { column, value in
                         found.append((column, value))
-                        bestValue[service] = max(bestValue[service], value)
+                        bestValue[service][column.host] = max(bestValue[service][column.host] ?? 0, value)
                     }
                 }
-                if stopping() { return Relaxation(lp: lp, converged: false, bound: nil) }
+                if stopping() { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             }
-            let dual = dualBound(master, lp: lp, bestValue: bestValue)
+            if master.phase == .optimise {
+                let dual = dualBound(master, lp: lp, bestValue: bestValue, epsilon: epsilon)
+                lagrangian = min(lagrangian ?? dual, dual)
+            }
             found.sort { $0.1 > $1.1 }
             let added = master.add(found.prefix(4000).map(\.0))
-            if added == 0 { return Relaxation(lp: lp, converged: true, bound: dual) }
+            if added == 0 { return Relaxation(lp: lp, converged: true, bound: lagrangian) }
         }
     }
 
-    /// `πb + Σ max(0, rc) over usable pool columns + Σ_s maxValue_s · (most groups of s)`:
-    /// an upper bound on every plan of the node, for any duals of the right sign.
-    func dualBound(_ master: GroupMaster, lp: LPResult, bestValue: [Double]) -> Double {
+    /// `πb + Σ max(0, rc) over usable pool columns + Σ_s extra_s`: an upper
+    /// bound on every plan of the node, for any duals of the right sign, where
+    /// `extra_s` bounds the reduced costs of the groups of `s` outside the pool
+    /// that one plan can hold. A plan's groups of `s` have distinct hosts and
+    /// at most `n_s / 2` of them, so with `best_h` the largest reduced cost of
+    /// a group hosted by `h` (from a pricing round that priced every host),
+    /// `extra_s = min(Σ_h best_h, ⌊n_s / 2⌋ · max_h best_h)`, plus `ε` per
+    /// group for the values up to the pricing threshold `ε` that it ignores.
+    func dualBound(_ master: GroupMaster, lp: LPResult, bestValue: [[Int: Double]], epsilon: Double = 0) -> Double {
         var total = 0.0
         for (index, row) in master.model.constraints.enumerated() { total += lp.duals[index] * row.upper }
         var pricesByService: [Int: GroupPrices] = [:]
@@ -167,8 +181,10 @@ struct BranchAndPrice {
         var extra = 0.0, largest = 0.0
         for service in master.services {
             let most = master.councilsOf[service]!.count / 2
-            extra += max(0, bestValue[service]) * Double(most)
-            largest = max(largest, bestValue[service])
+            let values = bestValue[service].values.map { max(0, $0) }
+            let best = values.max() ?? 0
+            extra += min(values.reduce(0, +), best * Double(most)) + epsilon * Double(most)
+            largest = max(largest, best)
         }
         if let row = master.groupLimitRow { extra = min(extra, largest * master.model.constraints[row.index].upper) }
         return total + extra
@@ -241,7 +257,8 @@ struct BranchAndPrice {
 
     enum NodeResult {
         case infeasible
-        case stopped
+        /// Stopped by a limit, with the node's Lagrangian bound when one is known.
+        case stopped(bound: Double?)
         case solved(Relaxation)
     }
 
@@ -256,13 +273,13 @@ struct BranchAndPrice {
                 let phaseOne = generateColumns(master, stats: &stats, label: label + " (feasibility)")
                 master.setPhase(.optimise)
                 if phaseOne.lp.termination == .infeasible { return .infeasible }
-                if !phaseOne.converged { return .stopped }
+                if !phaseOne.converged { return .stopped(bound: nil) }
                 if phaseOne.lp.objective < -1e-7 { return .infeasible }
             }
         }
         let relaxation = generateColumns(master, stats: &stats, label: label)
         if relaxation.lp.termination == .infeasible { return .infeasible }
-        if !relaxation.converged { return .stopped }
+        if !relaxation.converged { return .stopped(bound: relaxation.bound) }
         return .solved(relaxation)
     }
 
@@ -398,7 +415,9 @@ struct BranchAndPrice {
             switch result {
             case .infeasible:
                 continue search
-            case .stopped:
+            case .stopped(let lagrangian):
+                var node = node
+                if let lagrangian { node.bound = min(node.bound, lagrangian) }
                 open.append(node)
                 break search
             case .solved(let relaxation):
@@ -421,8 +440,12 @@ struct BranchAndPrice {
                         case .infeasible:
                             // The cuts are valid for every plan: no plan exists at this node.
                             continue search
-                        case .stopped:
-                            // Stopped while re-pricing (a limit): the root is not done yet.
+                        case .stopped(let lagrangian):
+                            // Stopped while re-pricing (a limit): the root is not done yet,
+                            // but the bound before this round of cuts still holds (cuts
+                            // are valid for every plan), and so does a Lagrangian one.
+                            var node = node
+                            node.bound = min(node.bound, current.bound ?? current.lp.objective, lagrangian ?? .infinity)
                             open.append(node)
                             break search
                         }

@@ -79,6 +79,9 @@ public final class GroupEnumerator {
         }
     }
 
+    /// The candidate members of a group hosted by `host` (ascending).
+    func reachOf(_ host: Int) -> [Int] { candidates[host] }
+
     /// The councils that can ever share this service with each other, in
     /// groups: two councils are linked when one can host the other, and a
     /// valid group lies inside one component (all its members are candidates
