@@ -463,7 +463,9 @@ struct BranchAndPrice {
                     // Root: tighten with subset-row cuts, then look for a good plan.
                     var current = relaxation
                     var rounds = 0
-                    while rounds < 25 && !stopping() {
+                    // Cuts may take a fifth of what is left of this search's time.
+                    let cutsUntil = remaining.map { clock.seconds + 0.2 * $0 } ?? .infinity
+                    while rounds < 25 && !stopping() && clock.seconds < cutsUntil {
                         rounds += 1
                         let added = separateSubsetRowCuts(master, lp: current.lp)
                         if added == 0 { break }
