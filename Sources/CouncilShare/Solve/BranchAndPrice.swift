@@ -71,7 +71,9 @@ struct BranchAndPrice {
         var lp: LPResult
         /// True when pricing proved that no group has positive reduced cost.
         var converged: Bool
-        /// A valid upper bound on every plan of the node (Lagrangian), when known.
+        /// A valid upper bound on every plan of the node (Lagrangian), when known:
+        /// the smallest over the rounds that priced every host, so it can be
+        /// known even when the column generation did not converge.
         var bound: Double?
     }
 
@@ -79,17 +81,20 @@ struct BranchAndPrice {
     var partialPricingTarget: Int { 300 }
 
     func generateColumns(_ master: GroupMaster, stats: inout SolveStatistics, label: String) -> Relaxation {
+        // The best Lagrangian bound of the rounds so far (optimise phase only).
+        var lagrangian: Double?
         while true {
             var watch = Stopwatch()
             let lp = master.solveRelaxation(timeLimit: remaining)
             stats.lpSeconds += watch.seconds
-            guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: nil) }
-            if stopping() { return Relaxation(lp: lp, converged: false, bound: nil) }
+            guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
+            if stopping() { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             stats.pricingRounds += 1
             watch = Stopwatch()
             let epsilon = 1e-9 * max(1, abs(lp.objective)) + 1e-7
             var found: [(GroupColumn, Double)] = []
-            var bestValue = [Double](repeating: 0, count: problem.services.count)
+            // Per service, the largest value of a group hosted by each council.
+            var bestValue = [[Int: Double]](repeating: [:], count: problem.services.count)
             // Partial pricing: a round may stop once enough columns are found
             // (the next round starts where this one stopped); only a round that
             // priced every host and found nothing proves the LP optimal.
@@ -112,12 +117,12 @@ struct BranchAndPrice {
                     }
                 ) { column, value in
                     found.append((column, value))
-                    bestValue[service] = max(bestValue[service], value)
+                    bestValue[service][column.host] = max(bestValue[service][column.host] ?? 0, value)
                 }
                 if hosts > 0 { master.pricingCursor[service] = (start + max(0, priced - 1)) % hosts }
                 if !finished { complete = false; break }
             }
-            if stopping() { stats.pricingSeconds += watch.seconds; return Relaxation(lp: lp, converged: false, bound: nil) }
+            if stopping() { stats.pricingSeconds += watch.seconds; return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             if !complete && enough && !found.isEmpty {
                 stats.pricingSeconds += watch.seconds
                 found.sort { $0.1 > $1.1 }
@@ -129,7 +134,7 @@ struct BranchAndPrice {
             if !complete {
                 // A partial round whose columns were all known: finish it in full.
                 found.removeAll()
-                bestValue = [Double](repeating: 0, count: problem.services.count)
+                bestValue = [[Int: Double]](repeating: [:], count: problem.services.count)
                 for service in master.services {
                     let prices = master.prices(for: service, lp: lp)
                     _ = enumerators[service].enumerate(
@@ -139,21 +144,30 @@ struct BranchAndPrice {
                         shouldStop: stopping
                     ) { column, value in
                         found.append((column, value))
-                        bestValue[service] = max(bestValue[service], value)
+                        bestValue[service][column.host] = max(bestValue[service][column.host] ?? 0, value)
                     }
                 }
-                if stopping() { return Relaxation(lp: lp, converged: false, bound: nil) }
+                if stopping() { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             }
-            let dual = dualBound(master, lp: lp, bestValue: bestValue)
+            if master.phase == .optimise {
+                let dual = dualBound(master, lp: lp, bestValue: bestValue, epsilon: epsilon)
+                lagrangian = min(lagrangian ?? dual, dual)
+            }
             found.sort { $0.1 > $1.1 }
             let added = master.add(found.prefix(4000).map(\.0))
-            if added == 0 { return Relaxation(lp: lp, converged: true, bound: dual) }
+            if added == 0 { return Relaxation(lp: lp, converged: true, bound: lagrangian) }
         }
     }
 
-    /// `πb + Σ max(0, rc) over usable pool columns + Σ_s maxValue_s · (most groups of s)`:
-    /// an upper bound on every plan of the node, for any duals of the right sign.
-    func dualBound(_ master: GroupMaster, lp: LPResult, bestValue: [Double]) -> Double {
+    /// `πb + Σ max(0, rc) over usable pool columns + Σ_s extra_s`: an upper
+    /// bound on every plan of the node, for any duals of the right sign, where
+    /// `extra_s` bounds the reduced costs of the groups of `s` outside the pool
+    /// that one plan can hold. A plan's groups of `s` have distinct hosts and
+    /// at most `n_s / 2` of them, so with `best_h` the largest reduced cost of
+    /// a group hosted by `h` (from a pricing round that priced every host),
+    /// `extra_s = min(Σ_h best_h, ⌊n_s / 2⌋ · max_h best_h)`, plus `ε` per
+    /// group for the values up to the pricing threshold `ε` that it ignores.
+    func dualBound(_ master: GroupMaster, lp: LPResult, bestValue: [[Int: Double]], epsilon: Double = 0) -> Double {
         var total = 0.0
         for (index, row) in master.model.constraints.enumerated() { total += lp.duals[index] * row.upper }
         var pricesByService: [Int: GroupPrices] = [:]
@@ -167,8 +181,10 @@ struct BranchAndPrice {
         var extra = 0.0, largest = 0.0
         for service in master.services {
             let most = master.councilsOf[service]!.count / 2
-            extra += max(0, bestValue[service]) * Double(most)
-            largest = max(largest, bestValue[service])
+            let values = bestValue[service].values.map { max(0, $0) }
+            let best = values.max() ?? 0
+            extra += min(values.reduce(0, +), best * Double(most)) + epsilon * Double(most)
+            largest = max(largest, best)
         }
         if let row = master.groupLimitRow { extra = min(extra, largest * master.model.constraints[row.index].upper) }
         return total + extra
@@ -229,6 +245,42 @@ struct BranchAndPrice {
         return added
     }
 
+    // MARK: Primal heuristic
+
+    /// A plan from the pool by diving on the LP: solve the LP over the pool
+    /// (no pricing), fix the fractional group with the largest value at 1,
+    /// and repeat until the LP point is integral. Nil when an LP fails or
+    /// time runs out. The columns are released afterwards; node rules are
+    /// cleared for the dive and restored.
+    func dive(_ master: GroupMaster, stats: inout SolveStatistics) -> [GroupColumn]? {
+        let saved = master.rules
+        master.apply([:])
+        var fixed: [Int] = []
+        defer {
+            for offset in fixed { master.release(column: offset) }
+            master.apply(saved)
+        }
+        while !stopping() {
+            let watch = Stopwatch()
+            let lp = master.solveRelaxation(timeLimit: remaining)
+            stats.lpSeconds += watch.seconds
+            guard lp.termination == .optimal else { return nil }
+            let values = master.groupValues(lp)
+            var pick: Int?
+            for offset in values.indices where values[offset] > 1e-6 && values[offset] < 1 - 1e-6 {
+                if let best = pick, values[best] > values[offset]
+                    || (values[best] == values[offset] && master.columns[best].saving >= master.columns[offset].saving) {
+                    continue
+                }
+                pick = offset
+            }
+            guard let pick else { return values.indices.filter { values[$0] > 0.5 }.map { master.columns[$0] } }
+            master.fix(column: pick)
+            fixed.append(pick)
+        }
+        return nil
+    }
+
     // MARK: Nodes
 
     struct Node {
@@ -241,7 +293,8 @@ struct BranchAndPrice {
 
     enum NodeResult {
         case infeasible
-        case stopped
+        /// Stopped by a limit, with the node's Lagrangian bound when one is known.
+        case stopped(bound: Double?)
         case solved(Relaxation)
     }
 
@@ -256,13 +309,13 @@ struct BranchAndPrice {
                 let phaseOne = generateColumns(master, stats: &stats, label: label + " (feasibility)")
                 master.setPhase(.optimise)
                 if phaseOne.lp.termination == .infeasible { return .infeasible }
-                if !phaseOne.converged { return .stopped }
+                if !phaseOne.converged { return .stopped(bound: nil) }
                 if phaseOne.lp.objective < -1e-7 { return .infeasible }
             }
         }
         let relaxation = generateColumns(master, stats: &stats, label: label)
         if relaxation.lp.termination == .infeasible { return .infeasible }
-        if !relaxation.converged { return .stopped }
+        if !relaxation.converged { return .stopped(bound: relaxation.bound) }
         return .solved(relaxation)
     }
 
@@ -398,7 +451,9 @@ struct BranchAndPrice {
             switch result {
             case .infeasible:
                 continue search
-            case .stopped:
+            case .stopped(let lagrangian):
+                var node = node
+                if let lagrangian { node.bound = min(node.bound, lagrangian) }
                 open.append(node)
                 break search
             case .solved(let relaxation):
@@ -408,7 +463,9 @@ struct BranchAndPrice {
                     // Root: tighten with subset-row cuts, then look for a good plan.
                     var current = relaxation
                     var rounds = 0
-                    while rounds < 25 && !stopping() {
+                    // Cuts may take a fifth of what is left of this search's time.
+                    let cutsUntil = remaining.map { clock.seconds + 0.2 * $0 } ?? .infinity
+                    while rounds < 25 && !stopping() && clock.seconds < cutsUntil {
                         rounds += 1
                         let added = separateSubsetRowCuts(master, lp: current.lp)
                         if added == 0 { break }
@@ -421,8 +478,12 @@ struct BranchAndPrice {
                         case .infeasible:
                             // The cuts are valid for every plan: no plan exists at this node.
                             continue search
-                        case .stopped:
-                            // Stopped while re-pricing (a limit): the root is not done yet.
+                        case .stopped(let lagrangian):
+                            // Stopped while re-pricing (a limit): the root is not done yet,
+                            // but the bound before this round of cuts still holds (cuts
+                            // are valid for every plan), and so does a Lagrangian one.
+                            var node = node
+                            node.bound = min(node.bound, current.bound ?? current.lp.objective, lagrangian ?? .infinity)
                             open.append(node)
                             break search
                         }
@@ -432,7 +493,14 @@ struct BranchAndPrice {
                     }
                     lp = current.lp
                     rootBound = current.bound ?? current.lp.objective
-                    runHeuristicMIP(seconds: 2)
+                    let watch = Stopwatch()
+                    if let plan = dive(master, stats: &stats) { offer(plan) }
+                    stats.mipSeconds += watch.seconds
+                    report(label + ": dive", incumbent?.saving, rootBound)
+                    // GLPK over the root pool, warm-started from the dive: on England's
+                    // districts it needs 2-3 s to reach the pool's best plan, far
+                    // better than the dive, so it gets a quarter of this search's time.
+                    runHeuristicMIP(seconds: max(2, 0.25 * (remaining ?? 8)))
                     report(label + ": root", incumbent?.saving, rootBound)
                 }
                 let bound = node.depth == 0 ? (rootBound ?? nodeBound) : nodeBound

@@ -138,7 +138,11 @@ public struct ExactSolver {
         }
         for (index, part) in parts.enumerated() {
             let service = part.service
-            let outcome = results[index].outcome
+            var outcome = results[index].outcome
+            if outcome.bound == nil && (outcome.status == .feasible || outcome.status == .noSolution) {
+                // Stopped before any LP bound: fall back on the per-council share bound.
+                outcome.bound = max(outcome.saving, engine.enumerators[service].shareBound(councils: part.councils))
+            }
             pools[service] += results[index].master.columns
             var summary = outcomes[service]
             switch outcome.status {

@@ -29,10 +29,24 @@
 /// index; see `Problem.bestHost`); its value from that host is the largest,
 /// so no pruning elsewhere can lose it.
 ///
+/// **Contiguous services** list only connected member sets. The pool is cut
+/// to the candidates within `max_members − 1` steps of `h` through other
+/// candidates, and the sets `{h} ∪ T` are grown through adjacency in the
+/// manner of Wernicke's ESU: a node holds the set `S` (with `h`) and an
+/// extension list `X` of neighbours of `S`; its children take the members of
+/// `X` in turn, each child `S ∪ {x}` inheriting the later members of `X` plus
+/// the neighbours of `x` that are neither in `S` nor next to it. Every
+/// connected set holding `h` is one node of this tree, exactly once, and a
+/// node's subtree holds only its supersets, so a conflict or a bound may cut
+/// it. The bound is the chord bound above over the councils that can still
+/// join: those of `X` and those reached from `X` in at most `r − 1` steps
+/// through councils outside `S` and its neighbourhood (a neighbour of `S`
+/// that is not in `X` was left behind by an earlier sibling and never joins).
+///
 /// **Per-group rules checked at the leaves:** keep-together closure (a group
-/// holding one council of a pair holds both), contiguity, the minimum saving
-/// fraction, and dominance: a group with no positive saving is never worth
-/// signing (dropping it keeps every rule and loses nothing) unless it holds a
+/// holding one council of a pair holds both), the minimum saving fraction,
+/// and dominance: a group with no positive saving is never worth signing
+/// (dropping it keeps every rule and loses nothing) unless it holds a
 /// council that `keep_together` obliges to share.
 public final class GroupEnumerator {
     public let problem: Problem
@@ -64,6 +78,9 @@ public final class GroupEnumerator {
             mustShare[b] = true
         }
     }
+
+    /// The candidate members of a group hosted by `host` (ascending).
+    func reachOf(_ host: Int) -> [Int] { candidates[host] }
 
     /// The councils that can ever share this service with each other, in
     /// groups: two councils are linked when one can host the other, and a
@@ -129,6 +146,7 @@ public final class GroupEnumerator {
         if !rules.apart.isEmpty { pool.removeAll { rules.apart.contains(problem.pairKey($0, host)) } }
         if !rules.inHouse.isEmpty { pool.removeAll { rules.inHouse.contains($0) } }
         let slots = spec.maxMembers - 1
+        if spec.contiguous { pool = connectedReach(of: host, within: pool, steps: slots) }
         if pool.isEmpty || slots < 1 { return true }
 
         var weight: [Double] = []
@@ -208,24 +226,107 @@ public final class GroupEnumerator {
                 insertTop(volume[q], into: &topVolumes, filled: &filled, room: room)
             }
             if allowed[depth].isEmpty { return }
-            var reach = 0.0
-            for index in 0..<filled { reach += topVolumes[index] }
             // Chord bound: joining costs at least the chord slope of C over [pooled, pooled + reach].
-            let slope = reach > 0 ? alpha * (curve.cost(pooled + reach) - curve.cost(pooled)) / reach : 0
-            var gains = 0
-            for q in allowed[depth] {
-                let gain = w[q] - slope * volume[q]
-                if gain > 0 { insertTop(gain, into: &topGains, filled: &gains, room: room) }
+            if chordBound(current: current, pooled: pooled, candidates: allowed[depth], volumes: filled, room: room) <= threshold {
+                return
             }
-            var bound = current
-            for index in 0..<gains { bound += topGains[index] }
-            if bound <= threshold { return }
             for q in allowed[depth] {
                 if depth > 0 && !compatible(q) { continue }
                 chosen.append(q)
                 visit(start: q + 1, sumWeight: sumWeight + w[q], pooled: pooled + volume[q])
                 chosen.removeLast()
             }
+        }
+
+        // Contiguous services: neighbours among the candidates, by position, and
+        // for each position how many of {host} ∪ chosen it is or borders.
+        var adjacent: [[Int]] = []
+        var near: [Int] = []
+        var steps: [Int] = []
+        var reachable: [Int] = []
+        var firstExtension: [Int] = []
+        if spec.contiguous {
+            var positionOf = [Int](repeating: -1, count: problem.councilCount)
+            for (position, member) in members.enumerated() { positionOf[member] = position }
+            adjacent = members.map { member in problem.neighbours[member].compactMap { positionOf[$0] >= 0 ? positionOf[$0] : nil } }
+            firstExtension = problem.neighbours[host].compactMap { positionOf[$0] >= 0 ? positionOf[$0] : nil }.sorted()
+            near = [Int](repeating: 0, count: count)
+            for q in firstExtension { near[q] += 1 }
+            steps = [Int](repeating: -1, count: count)
+        }
+
+        func enter(_ q: Int) {
+            chosen.append(q)
+            near[q] += 1
+            for u in adjacent[q] { near[u] += 1 }
+        }
+
+        func leave(_ q: Int) {
+            chosen.removeLast()
+            near[q] -= 1
+            for u in adjacent[q] { near[u] -= 1 }
+        }
+
+        /// One node of the connected-set tree: `{host} ∪ chosen` with its extension list (positions, ascending).
+        func grow(extension list: [Int], sumWeight: Double, pooled: Double) {
+            if stopped { return }
+            visited += 1
+            if visited & 4095 == 0 && shouldStop() { stopped = true; return }
+            let current = base + sumWeight - alpha * curve.cost(pooled)
+            if !chosen.isEmpty && current > threshold {
+                consider(value: current)
+            }
+            let room = slots - chosen.count
+            if room == 0 || list.isEmpty { return }
+            // Who can still join below this node: the extension, then councils outside
+            // the group and its neighbourhood within `room - 1` steps of it.
+            reachable.removeAll(keepingCapacity: true)
+            for q in list where compatible(q) { steps[q] = 0; reachable.append(q) }
+            var head = 0
+            while head < reachable.count {
+                let p = reachable[head]
+                head += 1
+                if steps[p] + 1 >= room { continue }
+                for q in adjacent[p] where near[q] == 0 && steps[q] < 0 && compatible(q) {
+                    steps[q] = steps[p] + 1
+                    reachable.append(q)
+                }
+            }
+            var filled = 0
+            for q in reachable {
+                steps[q] = -1
+                insertTop(volume[q], into: &topVolumes, filled: &filled, room: room)
+            }
+            if filled == 0 { return }
+            if chordBound(current: current, pooled: pooled, candidates: reachable, volumes: filled, room: room) <= threshold {
+                return
+            }
+            for (index, q) in list.enumerated() where compatible(q) {
+                var next = Array(list[(index + 1)...])
+                for u in adjacent[q] where near[u] == 0 { next.append(u) }
+                next.sort()
+                enter(q)
+                grow(extension: next, sumWeight: sumWeight + w[q], pooled: pooled + volume[q])
+                leave(q)
+                if stopped { return }
+            }
+        }
+
+        /// The chord bound of a node: `current` plus the `room` best gains
+        /// `w_q − σ·v_q` among `candidates`, where `σ` is the curve's slope over
+        /// the largest volume they can add (the first `volumes` of `topVolumes`).
+        func chordBound(current: Double, pooled: Double, candidates: [Int], volumes: Int, room: Int) -> Double {
+            var reach = 0.0
+            for index in 0..<volumes { reach += topVolumes[index] }
+            let slope = reach > 0 ? alpha * (curve.cost(pooled + reach) - curve.cost(pooled)) / reach : 0
+            var gains = 0
+            for q in candidates {
+                let gain = w[q] - slope * volume[q]
+                if gain > 0 { insertTop(gain, into: &topGains, filled: &gains, room: room) }
+            }
+            var bound = current
+            for index in 0..<gains { bound += topGains[index] }
+            return bound
         }
 
         func consider(value: Double) {
@@ -245,7 +346,7 @@ public final class GroupEnumerator {
             let spend = problem.groupSpend(service: service, members: group)
             if !problem.meetsMinimumSaving(saving: best.saving, spend: spend) { return }
             if best.saving <= 0 && !group.contains(where: { mustShare[$0] }) { return }
-            if spec.contiguous && !problem.isConnected(group) { return }
+            assert(!spec.contiguous || problem.isConnected(group), "a contiguous group must be connected")
             record(GroupColumn(service: service, members: group, host: host, saving: best.saving), value)
         }
 
@@ -258,7 +359,11 @@ public final class GroupEnumerator {
             if best.count == limit { threshold = max(threshold, best[0]) }
         }
 
-        visit(start: 0, sumWeight: 0, pooled: spec.volume[host])
+        if spec.contiguous {
+            grow(extension: firstExtension, sumWeight: 0, pooled: spec.volume[host])
+        } else {
+            visit(start: 0, sumWeight: 0, pooled: spec.volume[host])
+        }
         if stopped { return false }
         if let limit {
             // Keep the `limit` best, in a deterministic order.
@@ -268,6 +373,30 @@ public final class GroupEnumerator {
             for item in kept { emit(item.element.0, item.element.1) }
         }
         return true
+    }
+}
+
+extension GroupEnumerator {
+    /// The councils of `pool` that a connected group holding `host` can reach:
+    /// those within `steps` steps of `host` through adjacent councils of `pool`.
+    /// Ascending.
+    func connectedReach(of host: Int, within pool: [Int], steps: Int) -> [Int] {
+        var inPool = [Bool](repeating: false, count: problem.councilCount)
+        for council in pool { inPool[council] = true }
+        var distance = [Int](repeating: -1, count: problem.councilCount)
+        distance[host] = 0
+        var queue = [host]
+        var head = 0
+        while head < queue.count {
+            let current = queue[head]
+            head += 1
+            if distance[current] >= steps { continue }
+            for next in problem.neighbours[current] where inPool[next] && distance[next] < 0 {
+                distance[next] = distance[current] + 1
+                queue.append(next)
+            }
+        }
+        return queue.dropFirst().sorted()
     }
 }
 

@@ -193,6 +193,15 @@ final class GroupMaster {
         }
     }
 
+    /// Fixes a column at 1 (a dive of the primal heuristic); `release` frees it again.
+    func fix(column offset: Int) {
+        solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 1, upper: .infinity)
+    }
+
+    func release(column offset: Int) {
+        solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: disabled[offset] ? 0 : .infinity)
+    }
+
     static func meetsTwice(_ members: [Int], _ triple: [Int]) -> Bool {
         var hits = 0
         for council in triple where members.contains(council) { hits += 1 }

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+extension GroupEnumerator {
+    /// A cheap upper bound on the saving of any plan of this service among
+    /// `councils`, for when the search stopped before its LP gave one.
+    ///
+    /// Each council's share of a group's saving is bounded on its own. For a
+    /// group `G` with host `h`, pooled volume `V` and `k = |G| ≥ 2` members,
+    ///
+    ///     saving(G) ≤ Σ_{i∈G} spend_i − C(V) − (k − 1)·setup
+    ///              ≤ Σ_{i∈G} (spend_i − ρ_i·v_i − setup / 2)
+    ///
+    /// where `ρ_i = C(V̄_i) / V̄_i` and `V̄_i` is the largest volume of a group
+    /// holding `i` (its own volume plus the `max_members − 1` largest among the
+    /// councils that can sit with it: members, with it, of some host's reach,
+    /// and not in conflict with it). A concave curve with `C(0) ≥ 0` has
+    /// `C(V)/V` non-increasing, so `C(V) ≥ Σ_{i∈G} ρ_i·v_i`, and
+    /// `k − 1 ≥ k / 2`. Summing `max(0, ·)` over the councils bounds every
+    /// plan, whatever the sign of its groups' savings. Distance costs are
+    /// left out (they only lower savings).
+    public func shareBound(councils: [Int]) -> Double {
+        let spec = problem.services[service]
+        let n = problem.councilCount
+        var inPart = [Bool](repeating: false, count: n)
+        for council in councils { inPart[council] = true }
+        // Who can sit with whom: both in the reach of a common host (the host included).
+        var mates = [Set<Int>](repeating: [], count: n)
+        for host in councils {
+            let reach = [host] + reachOf(host).filter { inPart[$0] }
+            for a in reach { for b in reach where a != b { mates[a].insert(b) } }
+        }
+        var total = 0.0
+        for council in councils {
+            let others = mates[council].filter { !problem.conflict(service: service, council, $0) }
+            if others.isEmpty { continue }
+            let largest = others.map { spec.volume[$0] }.sorted(by: >).prefix(spec.maxMembers - 1)
+            let most = spec.volume[council] + largest.reduce(0, +)
+            let rate = most > 0 ? spec.curve.cost(most) / most : 0
+            total += max(0, spec.spend[council] - rate * spec.volume[council] - spec.setupCostPerYear / 2)
+        }
+        return total
+    }
+}
