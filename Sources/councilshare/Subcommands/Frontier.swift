@@ -14,7 +14,7 @@ struct FrontierCommand: ParsableCommand {
             1 internal error.
             """)
 
-    @Argument(help: "The instance file (JSON).")
+    @Argument(help: "The instance: a JSON file or a folder of tables.")
     var instance: String
 
     @Option(help: "Compute this many values of k, spread over 1...K_max and ending at K_max (default: every k).")

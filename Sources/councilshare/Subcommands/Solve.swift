@@ -14,7 +14,7 @@ struct Solve: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
 
-    @Argument(help: "The instance file (JSON).")
+    @Argument(help: "The instance: a JSON file, a folder of tables, or an OR-Library pmed/UFL/cpmp file.")
     var instance: String
 
     @Option(help: "max-saving or min-groups (overrides the instance).")
