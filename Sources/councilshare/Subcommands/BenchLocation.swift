@@ -47,7 +47,10 @@ extension Bench {
                 var speedup = ""
                 if choice == .textbook { textbookSeconds = (solution.seconds, solution.status == .optimal) }
                 if choice == .strong, let (seconds, finished) = textbookSeconds {
-                    speedup = (finished ? "" : ">") + PlanTable.fixed(seconds / max(solution.seconds, 1e-3), 1) + "x"
+                    // A run stopped by the limit only bounds the ratio; neither finishing, no ratio.
+                    let proved = solution.status == .optimal
+                    let mark = finished ? (proved ? "" : "<") : (proved ? ">" : nil)
+                    speedup = mark.map { $0 + PlanTable.fixed(seconds / max(solution.seconds, 1e-3), 1) + "x" } ?? "-"
                 }
                 let row = [
                     problem.name, "\(problem.clientCount)", "\(problem.p ?? problem.hubCount)", choice.rawValue,
