@@ -58,9 +58,9 @@ public struct LocationProblem: Sendable {
 
     public var isCapacitated: Bool { capacity != nil }
 
-    /// For each client, the hubs it may use, cheapest first (ties by hub index):
-    /// the "reach" lists that both the radius formulation and the council
-    /// group enumerator are built on.
+    /// For each client, the hubs it may use (finite cost), cheapest first,
+    /// ties by hub index: the cost levels of the radius formulation. (The
+    /// council group enumerator reads the same finiteness, per host.)
     public func hubsByCost() -> [[Int32]] {
         (0..<clientCount).map { client in
             let row = client * hubCount

@@ -20,9 +20,11 @@ public enum ORLibrary {
         }
     }
 
-    /// Reads a file in the given format.
-    public static func read(_ path: String, format: Format, cpmpDistance: CPMPDistance? = nil) throws -> LocationProblem {
+    /// Reads a file in the given format (nil: detected from the same text, so
+    /// the file is read once).
+    public static func read(_ path: String, format: Format?, cpmpDistance: CPMPDistance? = nil) throws -> LocationProblem {
         let text = try InstanceLoader.readText(path)
+        let format = try format ?? detect(text: text, file: path)
         let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         switch format {
         case .pmed: return try parsePMedian(text, file: path, name: name)
@@ -35,7 +37,10 @@ public enum ORLibrary {
     /// m pairs whose first may be the word `capacity`; a cpmp file `n p` then
     /// n rows of four numbers; a p-median file `n m p` then m triples.
     public static func detect(_ path: String) throws -> Format {
-        let text = try InstanceLoader.readText(path)
+        try detect(text: InstanceLoader.readText(path), file: path)
+    }
+
+    static func detect(text: String, file path: String) throws -> Format {
         var tokens = Tokens(text, file: path)
         var numbers: [Substring] = []
         while numbers.count < 40, let token = tokens.nextRaw() { numbers.append(token.text) }

@@ -194,7 +194,7 @@ final class RadiusFormulation {
         let threshold = incumbent - constant + (integral ? -(1 - 1e-6) : 1e-9 * max(1, abs(incumbent)))
         excludedBound = min(excludedBound, incumbent)
         var fixed = 0
-        for (hub, variable) in hubVariables.enumerated() {
+        for variable in hubVariables {
             let column = solver.model.variables[variable.index]
             guard column.lower != column.upper else { continue }
             let reduced = column.objective - column.column.reduce(0) { $0 + $1.coefficient * lp.duals[$1.row.index] }
@@ -204,7 +204,6 @@ final class RadiusFormulation {
             } else if value > 1 - 1e-9, lp.objective - reduced > threshold {
                 solver.setBounds(of: variable, lower: 1, upper: 1); fixed += 1
             }
-            _ = hub
         }
         return fixed
     }
@@ -238,7 +237,8 @@ final class RadiusFormulation {
         var incumbent = heuristic.solve(shouldStop: stopping)
         var best = problem.evaluate(open: incumbent)
         options.progress?("heuristic", best.cost, nil)
-        let integral = (problem.cost + problem.hubCost).allSatisfy { !$0.isFinite || $0 == $0.rounded() }
+        let isWhole = { (value: Double) in !value.isFinite || value == value.rounded() }
+        let integral = problem.cost.allSatisfy(isWhole) && problem.hubCost.allSatisfy(isWhole)
         var bound = -Double.infinity
 
         func finish(_ status: LocationSolution.Status) -> LocationSolution {

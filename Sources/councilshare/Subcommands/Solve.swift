@@ -49,7 +49,7 @@ struct Solve: ParsableCommand {
     }
 
     func run() throws {
-        if let kind = try location.format(of: instance) { return try solveLocation(kind) }
+        if location.isORLibrary(instance) { return try solveLocation() }
         var (source, problem) = try InstanceLoader.load(instance, whatIf: whatIf.whatIf)
         target.apply(to: &problem)
         if let objective { problem.objective = objective == .maxSaving ? .maxSaving : .minGroups }
@@ -92,11 +92,11 @@ struct Solve: ParsableCommand {
     }
 
     /// An OR-Library p-median, UFL or capacitated p-median file: hubs and assignments.
-    func solveLocation(_ kind: ORLibrary.Format) throws {
+    func solveLocation() throws {
         if reports.geojson != nil || reports.html != nil {
             throw ValidationError("--geojson and --html draw council plans; OR-Library answers are JSON, CSV or a table")
         }
-        let problem = try ORLibrary.read(instance, format: kind, cpmpDistance: location.cpmpDistance)
+        let problem = try ORLibrary.read(instance, format: location.inputFormat, cpmpDistance: location.cpmpDistance)
         Interrupt.install()
         let solution = LocationRun.solve(problem, formulation: location.formulation, timeLimit: timeLimit, gap: gap,
                                          printer: ProgressPrinter.make(forced: progress))

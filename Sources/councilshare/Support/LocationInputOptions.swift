@@ -18,14 +18,13 @@ struct LocationInputOptions: ParsableArguments {
     @Option(help: "Formulation for OR-Library files: strong or textbook.")
     var formulation: LocationFormulation = .strong
 
-    /// The OR-Library format of `path`, or nil for a council instance.
-    func format(of path: String) throws -> ORLibrary.Format? {
-        if let inputFormat { return inputFormat }
+    /// Whether `path` is an OR-Library file rather than a council instance
+    /// (a `.json` file or a folder of tables), unless `--input-format` says so.
+    func isORLibrary(_ path: String) -> Bool {
+        if inputFormat != nil { return true }
         var isDirectory: ObjCBool = false
-        if path.lowercased().hasSuffix(".json") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue) {
-            return nil
-        }
-        return try ORLibrary.detect(path)
+        let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return !(path.lowercased().hasSuffix(".json") || isFolder)
     }
 }
 
