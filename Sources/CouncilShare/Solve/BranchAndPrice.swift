@@ -23,6 +23,13 @@ import LinearModel
 /// 4. **Incumbents.** A heuristic plan (checked feasible first) is GLPK's
 ///    warm start for a short branch-and-cut over the pool at the root and
 ///    now and then during the search; integral node LPs are incumbents too.
+/// 5. **Completing the pool.** When the root leaves a gap, every group that
+///    a plan better than the incumbent could use is enumerated from the root
+///    duals (reduced-cost fixing over all columns; see `enumerateImproving`).
+///    If there are not too many, the pool is complete: pricing stops, subset-row
+///    cuts and reduced-cost fixing go on with LP solves only, and GLPK's
+///    branch-and-cut over the pool settles the part. Otherwise the
+///    branch-and-price search goes on.
 ///
 /// The search stops when every open node's bound is within the relative gap
 /// of the incumbent (optimal), or at the time limit / Ctrl-C (feasible, with
@@ -88,6 +95,8 @@ struct BranchAndPrice {
             let lp = master.solveRelaxation(timeLimit: remaining)
             stats.lpSeconds += watch.seconds
             guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
+            // A complete pool (see `enumerateImproving`) has nothing left to price.
+            if master.isComplete && master.phase == .optimise { return Relaxation(lp: lp, converged: true, bound: nil) }
             if stopping() { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             stats.pricingRounds += 1
             watch = Stopwatch()
@@ -173,10 +182,7 @@ struct BranchAndPrice {
         var pricesByService: [Int: GroupPrices] = [:]
         for service in master.services { pricesByService[service] = master.prices(for: service, lp: lp) }
         for (offset, column) in master.columns.enumerated() where !master.disabled[offset] {
-            let prices = pricesByService[column.service]!
-            let value = prices.savingWeight * column.saving - column.members.reduce(0) { $0 + prices.councilPrice[$1] }
-                - prices.groupPrice - prices.cutPenalty(column.members)
-            total += max(0, value)
+            total += max(0, pricesByService[column.service]!.value(of: column))
         }
         var extra = 0.0, largest = 0.0
         for service in master.services {
@@ -188,6 +194,130 @@ struct BranchAndPrice {
         }
         if let row = master.groupLimitRow { extra = min(extra, largest * master.model.constraints[row.index].upper) }
         return total + extra
+    }
+
+    // MARK: Closing the gap by enumeration
+
+    /// Completes the pool with every column that a plan better than the
+    /// incumbent can use, and retires all others; nil (pool unchanged) when
+    /// there are more than `limit` of them or time runs out.
+    ///
+    /// **Why it is exact** (reduced-cost fixing over all columns, in the
+    /// manner of Baldacci, Christofides and Mingozzi's route enumeration).
+    /// Take the duals `π` of the converged root LP, with the duals of `≤`
+    /// rows clamped at 0 (`π'`; that only lowers reduced costs). For any plan
+    /// `x` (a set `P` of columns meeting the master's rows, cuts included,
+    /// all valid for every plan), with `rc_j = c_j − π'A_j`:
+    ///
+    ///     saving(x) = π'·(A x) + Σ_{j∈P} rc_j ≤ π'b + Σ_{j∈P} rc_j.
+    ///
+    /// Every column has `rc_j ≤ ρ`, where `ρ ≥ 0` is the larger of the
+    /// pricing threshold and the largest reduced cost in the pool (pricing
+    /// converged: no unknown column beats the pool's best of its host), and
+    /// a plan has at most `m` groups. So a plan with `saving(x) > LB` (the
+    /// incumbent) uses only columns with
+    ///
+    ///     rc_j > τ = LB − π'b − (m − 1)·ρ,
+    ///
+    /// and the enumerator lists exactly those (its bound never cuts a column
+    /// above the threshold). The master over them (plus the incumbent's) has
+    /// the same optimum as the full problem, and GLPK's branch-and-cut can
+    /// finish it without further pricing. The smaller the root gap, the fewer
+    /// columns pass.
+    func enumerateImproving(_ master: GroupMaster, lp: LPResult, incumbent: [GroupColumn], saving: Double,
+                            limit: Int) -> Int? {
+        let (clamped, threshold) = reducedCostThreshold(master, lp: lp, saving: saving)
+        var found: [GroupColumn] = []
+        var overflow = false
+        for service in master.services {
+            let finished = enumerators[service].enumerate(
+                prices: master.prices(for: service, lp: clamped), threshold: threshold,
+                excluded: master.outside, hosts: master.councilsOf[service],
+                shouldStop: { overflow || stopping() }
+            ) { column, _ in
+                found.append(column)
+                if found.count > limit { overflow = true }
+            }
+            if !finished || overflow { return nil }
+        }
+        master.add(found)
+        let keep = Set(found).union(incumbent)
+        master.retire { keep.contains(master.columns[$0]) }
+        return keep.count
+    }
+
+    /// The duals of `lp` with those of `≤` rows clamped at 0, and the
+    /// reduced-cost threshold `τ` of `enumerateImproving` for an incumbent
+    /// worth `saving`: every column of a better plan has a reduced cost above it.
+    func reducedCostThreshold(_ master: GroupMaster, lp: LPResult, saving: Double) -> (clamped: LPResult, threshold: Double) {
+        var clampedB = 0.0
+        var clamped = lp
+        for (index, row) in master.model.constraints.enumerated() {
+            if row.lower != row.upper { clamped.duals[index] = max(0, clamped.duals[index]) }
+            if row.upper.isFinite { clampedB += clamped.duals[index] * row.upper }
+        }
+        // ρ from the unclamped prices that pricing used.
+        var rho = 1e-9 * max(1, abs(lp.objective)) + 1e-7
+        var groups = 0
+        for service in master.services {
+            let prices = master.prices(for: service, lp: lp)
+            for (offset, column) in master.columns.enumerated() where column.service == service && !master.disabled[offset] {
+                rho = max(rho, prices.value(of: column))
+            }
+            groups += master.councilsOf[service]!.count / 2
+        }
+        if let row = master.groupLimitRow { groups = min(groups, Int(master.model.constraints[row.index].upper)) }
+        return (clamped, saving - clampedB - Double(max(0, groups - 1)) * rho - 1e-9 * max(1, abs(saving)))
+    }
+
+    /// On a complete pool: retires the columns whose reduced cost under the
+    /// duals of `lp` (an optimal LP over the pool) shows that no plan better
+    /// than the incumbent uses them (same argument as `enumerateImproving`:
+    /// a better plan uses pool columns only). Returns how many it retired.
+    @discardableResult
+    func fixByReducedCost(_ master: GroupMaster, lp: LPResult, incumbent: [GroupColumn], saving: Double) -> Int {
+        precondition(master.isComplete, "reduced-cost fixing needs a complete pool")
+        let (clamped, threshold) = reducedCostThreshold(master, lp: lp, saving: saving)
+        var pricesByService: [Int: GroupPrices] = [:]
+        for service in master.services { pricesByService[service] = master.prices(for: service, lp: clamped) }
+        let keep = Set(incumbent)
+        var retired = 0
+        master.retire { offset in
+            let column = master.columns[offset]
+            if keep.contains(column) || pricesByService[column.service]!.value(of: column) > threshold {
+                return true
+            }
+            retired += 1
+            return false
+        }
+        return retired
+    }
+
+    /// On a complete pool, cuts no longer need pricing: separates subset-row
+    /// cuts round after round (LP solves only), fixing columns by reduced
+    /// cost after each, until the bound stalls. Returns the last LP bound
+    /// (valid for every plan better than the incumbent), nil if an LP failed.
+    @discardableResult
+    func tightenCompletePool(_ master: GroupMaster, incumbent: (groups: [GroupColumn], saving: Double),
+                             stats: inout SolveStatistics, label: String) -> Double? {
+        var last: Double?
+        var rounds = 0
+        while !stopping() {
+            let watch = Stopwatch()
+            let lp = master.solveRelaxation(timeLimit: remaining)
+            stats.lpSeconds += watch.seconds
+            guard lp.termination == .optimal else { return nil }
+            fixByReducedCost(master, lp: lp, incumbent: incumbent.groups, saving: incumbent.saving)
+            if let last, last - lp.objective < 1e-7 * max(1, abs(lp.objective)), rounds >= 3 { return lp.objective }
+            last = lp.objective
+            if lp.objective <= incumbent.saving + options.relativeGap * max(1, abs(incumbent.saving)) { return lp.objective }
+            let added = separateSubsetRowCuts(master, lp: lp)
+            stats.cuts += added
+            rounds += 1
+            if added == 0 { break }
+        }
+        report(label + ": complete pool, \(stats.cuts) cuts", incumbent.saving, last)
+        return last
     }
 
     // MARK: Subset-row cuts
@@ -435,7 +565,40 @@ struct BranchAndPrice {
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
         func openBound() -> Double? { open.map(\.bound).max() }
 
+        var settledCompletePool = false
         search: while true {
+            if master.isComplete && !settledCompletePool && !stopping(), let found = incumbent {
+                // Every column of a better plan is in the pool: branch-and-cut over it, no pricing.
+                settledCompletePool = true
+                let saved = master.rules
+                master.apply([:])
+                tightenCompletePool(master, incumbent: found, stats: &stats, label: label)
+                var parameters = MIPParameters()
+                parameters.timeLimit = remaining
+                parameters.relativeGap = options.relativeGap
+                parameters.shouldStop = options.shouldStop
+                if let indices = master.indices(of: found.groups) { parameters.warmStart = master.assignment(selecting: indices) }
+                let watch = Stopwatch()
+                let (result, chosen) = master.solveMIP(parameters)
+                stats.mipSeconds += watch.seconds
+                stats.mipNodes += result.nodes
+                if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
+                master.apply(saved)
+                let best = incumbent!.saving
+                switch result.termination {
+                case .optimal, .infeasible:
+                    // Nothing in the pool beats the incumbent by more than the gap.
+                    open = [Node(rules: [:], bound: max(best, result.bound ?? best), depth: 1, order: created)]
+                    created += 1
+                case .timeLimit, .interrupted:
+                    if let bound = result.bound, let top = openBound() {
+                        open = [Node(rules: [:], bound: min(top, max(best, bound)), depth: 1, order: created)]
+                        created += 1
+                    }
+                default: break
+                }
+                report(label + ": branch-and-cut over the complete pool", incumbent?.saving, openBound())
+            }
             // Best bound first; among equals the newest (a dive).
             guard let pick = open.indices.max(by: { lhs, rhs in
                 open[lhs].bound != open[rhs].bound ? open[lhs].bound < open[rhs].bound : open[lhs].order < open[rhs].order
@@ -502,6 +665,16 @@ struct BranchAndPrice {
                     // better than the dive, so it gets a quarter of this search's time.
                     runHeuristicMIP(seconds: max(2, 0.25 * (remaining ?? 8)))
                     report(label + ": root", incumbent?.saving, rootBound)
+                    if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
+                       options.enumerationLimit > 0, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
+                                                     limit: options.enumerationLimit) {
+                        report(label + ": \(kept) groups can improve on the best plan", found.saving, rootBound)
+                        stats.completedPools += 1
+                        // The pool is complete: GLPK settles it at the top of the loop.
+                        open.append(Node(rules: node.rules, bound: rootBound, depth: 1, order: created))
+                        created += 1
+                        continue search
+                    }
                 }
                 let bound = node.depth == 0 ? (rootBound ?? nodeBound) : nodeBound
                 if let incumbent, bound <= incumbent.saving + tolerance() { continue search }
@@ -546,3 +719,4 @@ struct BranchAndPrice {
                        bound: bound.map { $0.isFinite ? $0 : nil } ?? nil, statistics: stats, state: state)
     }
 }
+

@@ -48,6 +48,11 @@ public struct GroupPrices: Sendable {
         return total
     }
 
+    /// The priced value (reduced cost) of a column.
+    public func value(of column: GroupColumn) -> Double {
+        savingWeight * column.saving - column.members.reduce(0) { $0 + councilPrice[$1] } - groupPrice - cutPenalty(column.members)
+    }
+
     /// Plain savings: the value of a group is its saving.
     public static func savings(councils: Int) -> GroupPrices {
         GroupPrices(savingWeight: 1, councilPrice: [Double](repeating: 0, count: councils), groupPrice: 0)

@@ -40,8 +40,14 @@ final class GroupMaster {
     private var cutKeys: Set<[Int]> = []
     /// Branching decisions in force, per service (empty when none).
     private(set) var rules: [Int: BranchRules] = [:]
-    /// Columns fixed at 0 because they break the decisions in force.
+    /// Columns fixed at 0 because they break the decisions in force, or are retired.
     private(set) var disabled: [Bool] = []
+    /// Columns ruled out for good: no plan better than the incumbent uses them
+    /// (reduced-cost fixing, see `BranchAndPrice.enumerateImproving`).
+    private(set) var retired: [Bool] = []
+    /// True once the pool holds every column that a plan better than the
+    /// incumbent can use: pricing has nothing left to find.
+    private(set) var isComplete = false
     /// Where the next partial pricing round starts, per service (host position).
     var pricingCursor: [Int: Int] = [:]
 
@@ -153,6 +159,7 @@ final class GroupMaster {
             let name = "join_\(spec.id)_" + column.members.map { problem.councils[$0].id }.joined(separator: "_")
                 + "_host_\(problem.councils[column.host].id)"
             columns.append(column)
+            retired.append(false)
             let allowed = rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true
             disabled.append(!allowed)
             batch.append(LinearModel.Variable(
@@ -186,11 +193,25 @@ final class GroupMaster {
         }
         hasObligations = obliged
         for (offset, column) in columns.enumerated() {
-            let allowed = rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true
+            let allowed = !retired[offset] && (rules[column.service].map { $0.allows(column.members, problem: problem) } ?? true)
             if allowed == !disabled[offset] { continue }
             disabled[offset] = !allowed
             solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: allowed ? .infinity : 0)
         }
+    }
+
+    /// Retires every column for which `keep` is false (fixed at 0 for good) and
+    /// marks the pool complete: the caller has proven that it holds every
+    /// column of every plan better than the incumbent.
+    func retire(keeping keep: (Int) -> Bool) {
+        for offset in columns.indices where !retired[offset] && !keep(offset) {
+            retired[offset] = true
+            if !disabled[offset] {
+                disabled[offset] = true
+                solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: 0)
+            }
+        }
+        isComplete = true
     }
 
     /// Fixes a column at 1 (a dive of the primal heuristic); `release` frees it again.

@@ -6,9 +6,11 @@ public struct SolveOptions: Sendable {
     public var timeLimit: Double?
     /// Relative gap at which a plan counts as optimal (MODEL.md §3: 1e-6).
     public var relativeGap: Double = 1e-6
-    /// The largest number of columns the exact step may enumerate before it
-    /// gives up proving optimality (the plan is then reported feasible, with its gap).
-    public var columnCap: Int = 4_000_000
+    /// The most columns the root may enumerate to complete a part's pool (every
+    /// group that a plan better than the incumbent can use; see
+    /// `BranchAndPrice.enumerateImproving`). Above it, or at 0, the search goes
+    /// on by branch-and-price alone. Either way the answer is exact.
+    public var enumerationLimit: Int = 300_000
     /// Polled often; true stops the search and keeps the best plan found.
     public var shouldStop: @Sendable () -> Bool = { false }
     /// Progress reports (stage, best saving, bound).
@@ -37,6 +39,8 @@ public struct SolveStatistics: Sendable {
     public var mipNodes: Int = 0
     public var cuts: Int = 0
     public var branchNodes: Int = 0
+    /// Parts whose pool was completed by enumeration and settled by branch-and-cut.
+    public var completedPools: Int = 0
     public init() {}
 
     mutating func absorb(_ other: SolveStatistics) {
@@ -49,6 +53,7 @@ public struct SolveStatistics: Sendable {
         mipNodes += other.mipNodes
         cuts += other.cuts
         branchNodes += other.branchNodes
+        completedPools += other.completedPools
     }
 }
 

@@ -41,11 +41,16 @@ struct Solve: ParsableCommand {
     @Flag(help: "Report progress on stderr even when it is not a terminal.")
     var progress = false
 
+    @Option(name: .customLong("enumeration-limit"),
+            help: "Most groups the root may enumerate to complete a part's pool (0: branch-and-price alone; exact either way).")
+    var enumerationLimit: Int = SolveOptions().enumerationLimit
+
     @OptionGroup(title: "OR-Library files") var location: LocationInputOptions
 
     func validate() throws {
         if let limit = timeLimit, !(limit.isFinite && limit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if !(gap.isFinite && gap >= 0 && gap < 1) { throw ValidationError("--gap must be in [0, 1)") }
+        if enumerationLimit < 0 { throw ValidationError("--enumeration-limit must be 0 or more") }
     }
 
     func run() throws {
@@ -63,6 +68,7 @@ struct Solve: ParsableCommand {
         var options = SolveOptions()
         options.timeLimit = timeLimit
         options.relativeGap = gap
+        options.enumerationLimit = enumerationLimit
         options.shouldStop = { Interrupt.wasRequested }
         if let printer { options.progress = { printer.report($0) } }
         let plan = ExactSolver(problem: problem, options: options).solve()
