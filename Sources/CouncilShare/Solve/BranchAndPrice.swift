@@ -198,6 +198,10 @@ struct BranchAndPrice {
 
     // MARK: Closing the gap by enumeration
 
+    /// The share of what is left of a part's time that GLPK's branch-and-cut
+    /// gets over a complete pool before branch-and-price takes over.
+    var completePoolMIPShare: Double { 0.5 }
+
     /// Completes the pool with every column that a plan better than the
     /// incumbent can use, and retires all others; nil (pool unchanged) when
     /// there are more than `limit` of them or time runs out.
@@ -509,6 +513,8 @@ struct BranchAndPrice {
         var created = 1
         var processed = 0
         var rootBound: Double?
+        /// See `solve`: GLPK's bound over a complete pool.
+        var cap: Double?
     }
 
     /// Searches `master` until it is solved or time runs out. Pass the `state`
@@ -554,6 +560,8 @@ struct BranchAndPrice {
         var created = state.created
         var processed = state.processed
         var rootBound = state.rootBound
+        /// A bound on every plan better than the incumbent from GLPK over a complete pool.
+        var cap = state.cap
         var exhausted = false
         defer {
             state.incumbent = incumbent
@@ -561,20 +569,29 @@ struct BranchAndPrice {
             state.created = created
             state.processed = processed
             state.rootBound = rootBound
+            state.cap = cap
         }
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
-        func openBound() -> Double? { open.map(\.bound).max() }
+        func openBound() -> Double? {
+            guard let top = open.map(\.bound).max() else { return nil }
+            return min(top, cap ?? .infinity)
+        }
 
+        // Once per call: a resumed search (more time) gives GLPK another go.
         var settledCompletePool = false
         search: while true {
             if master.isComplete && !settledCompletePool && !stopping(), let found = incumbent {
-                // Every column of a better plan is in the pool: branch-and-cut over it, no pricing.
+                // Every column of a better plan is in the pool: first GLPK's branch-and-cut
+                // over it (no pricing) for part of the time, then, if it is not settled,
+                // branch-and-price on it (LP solves only), whose Ryan-Foster branching
+                // moves the bound where GLPK's variable branching stalls. Each bounds
+                // every plan better than the incumbent, so the smaller bound holds.
                 settledCompletePool = true
                 let saved = master.rules
                 master.apply([:])
                 tightenCompletePool(master, incumbent: found, stats: &stats, label: label)
                 var parameters = MIPParameters()
-                parameters.timeLimit = remaining
+                parameters.timeLimit = remaining.map { completePoolMIPShare * $0 }
                 parameters.relativeGap = options.relativeGap
                 parameters.shouldStop = options.shouldStop
                 if let indices = master.indices(of: found.groups) { parameters.warmStart = master.assignment(selecting: indices) }
@@ -588,16 +605,16 @@ struct BranchAndPrice {
                 switch result.termination {
                 case .optimal, .infeasible:
                     // Nothing in the pool beats the incumbent by more than the gap.
-                    open = [Node(rules: [:], bound: max(best, result.bound ?? best), depth: 1, order: created)]
-                    created += 1
+                    cap = min(cap ?? .infinity, max(best, result.bound ?? best))
                 case .timeLimit, .interrupted:
-                    if let bound = result.bound, let top = openBound() {
-                        open = [Node(rules: [:], bound: min(top, max(best, bound)), depth: 1, order: created)]
-                        created += 1
-                    }
+                    if let bound = result.bound { cap = min(cap ?? .infinity, max(best, bound)) }
                 default: break
                 }
                 report(label + ": branch-and-cut over the complete pool", incumbent?.saving, openBound())
+            }
+            if let incumbent, let cap, cap <= incumbent.saving + tolerance() {
+                exhausted = true  // the complete pool's branch-and-cut settled it
+                break
             }
             // Best bound first; among equals the newest (a dive).
             guard let pick = open.indices.max(by: { lhs, rhs in
