@@ -273,6 +273,8 @@ final class RadiusFormulation {
                 if candidate.cost < best.cost { best = candidate; incumbent = open.sorted() }
             }
             options.progress?("dual ascent", best.cost, bound)
+            // The ascent's bound may already meet the plan: no LP needed.
+            if proven() { return finish(.optimal) }
             for client in 0..<problem.clientCount {
                 let values = levels[client]
                 guard let below = values.lastIndex(where: { $0 <= ascent.values[client] + 1e-9 }) else { continue }
