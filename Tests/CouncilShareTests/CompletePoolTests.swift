@@ -36,4 +36,65 @@ struct CompletePoolTests {
         // Not vacuous: some of these roots leave a gap that the completed pool closes.
         #expect(completed > 0)
     }
+
+    /// A master is reused across group limits (min_groups, the frontier): what was
+    /// retired for one limit's incumbent must come back for the next.
+    @Test("min_groups and the frontier: the same answers with and without completed pools")
+    func sameUnderGroupLimits() throws {
+        var off = SolveOptions()
+        off.enumerationLimit = 0
+        var completed = 0
+        for (councils, seed) in [(36, 6), (44, 3), (50, 3), (50, 5)] {
+            var problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
+                                      file: "generated-\(seed)")
+            // A target at 70% of the largest saving: several group limits are tried.
+            let largest = ExactSolver(problem: problem).solve()
+            problem.objective = .minGroups
+            problem.targetSaving = 0.7 * largest.totalSaving
+            let with = ExactSolver(problem: problem).solve()
+            let without = ExactSolver(problem: problem, options: off).solve()
+            #expect(with.status == .optimal && without.status == .optimal, "\(councils)/\(seed): \(with.status) / \(without.status)")
+            #expect(with.groupCount == without.groupCount, "\(councils)/\(seed): \(with.groupCount) vs \(without.groupCount) groups")
+            #expect(sameMoney(with.totalSaving, without.totalSaving), "\(councils)/\(seed)")
+            completed += with.statistics.completedPools
+
+            problem.objective = .maxSaving
+            problem.targetSaving = nil
+            let frontier = ExactSolver(problem: problem).frontier(points: 4)
+            let reference = ExactSolver(problem: problem, options: off).frontier(points: 4)
+            #expect(frontier.points.map(\.groupLimit) == reference.points.map(\.groupLimit))
+            for (point, other) in zip(frontier.points, reference.points) {
+                #expect(point.plan.status == .optimal && other.plan.status == .optimal, "k = \(point.groupLimit)")
+                #expect(sameMoney(point.plan.totalSaving, other.plan.totalSaving),
+                        "\(councils)/\(seed) k = \(point.groupLimit): \(point.plan.totalSaving) vs \(other.plan.totalSaving)")
+            }
+            completed += frontier.statistics.completedPools
+        }
+        #expect(completed > 0)
+    }
+
+    /// The same master under a sequence of group limits (as min_groups and the
+    /// frontier use it) against a fresh master for each limit.
+    @Test("a master reused across group limits gives each limit's optimum")
+    func reusedMaster() throws {
+        var completed = 0
+        for (councils, seed) in [(36, 6), (44, 3), (44, 5), (50, 3), (50, 5)] {
+            let problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
+                                      file: "generated-\(seed)")
+            let (engine, _) = ExactSolver(problem: problem).makeEngine()
+            for service in problem.services.indices where problem.services[service].participants.count >= 2 {
+                let reused = GroupMaster(problem: problem, services: [service], groupLimit: 1)
+                for limit in [2, 1, 12, 4] {
+                    reused.setGroupLimit(limit)
+                    let again = engine.solve(reused, seed: [], label: "reused")
+                    let fresh = engine.solve(GroupMaster(problem: problem, services: [service], groupLimit: limit), seed: [], label: "fresh")
+                    #expect(again.status == .optimal && fresh.status == .optimal)
+                    #expect(sameMoney(again.saving, fresh.saving),
+                            "\(councils)/\(seed) service \(service) at most \(limit): \(again.saving) vs \(fresh.saving)")
+                    completed += again.statistics.completedPools
+                }
+            }
+        }
+        #expect(completed > 0)
+    }
 }

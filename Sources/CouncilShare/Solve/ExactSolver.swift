@@ -143,7 +143,7 @@ public struct ExactSolver {
                 // Stopped before any LP bound: fall back on the per-council share bound.
                 outcome.bound = max(outcome.saving, engine.enumerators[service].shareBound(councils: part.councils))
             }
-            pools[service] += results[index].master.columns
+            pools[service] += results[index].master.liveColumns
             var summary = outcomes[service]
             switch outcome.status {
             case .optimal: break
@@ -171,7 +171,7 @@ public struct ExactSolver {
         plan.bound = plan.status == .infeasible ? nil : bound.map { max($0, plan.groups.reduce(0) { $0 + $1.saving }) }
         let solved = parts.indices.map { index in
             SolvedPart(service: parts[index].service, councils: parts[index].councils,
-                       columns: results[index].master.columns, outcome: results[index].outcome)
+                       columns: results[index].master.liveColumns, outcome: results[index].outcome)
         }
         return (plan, pools, solved)
     }

@@ -137,9 +137,31 @@ final class GroupMaster {
         }
     }
 
+    /// Changes the group limit. Retired columns come back and the pool is no
+    /// longer complete: both were proven for the old limit's incumbent only.
     func setGroupLimit(_ limit: Int) {
         guard let row = groupLimitRow else { preconditionFailure("master has no group limit row") }
         solver.setBounds(of: row, lower: -.infinity, upper: Double(limit))
+        reopen()
+    }
+
+    /// The columns that are not retired: the whole pool, or, once it is
+    /// complete, the groups that a better plan could use (what a later search
+    /// with other limits starts from; it prices any others it needs).
+    var liveColumns: [GroupColumn] { columns.indices.filter { !retired[$0] }.map { columns[$0] } }
+
+    /// Brings every retired column back (subject to the decisions in force)
+    /// and marks the pool incomplete.
+    func reopen() {
+        isComplete = false
+        for offset in columns.indices where retired[offset] {
+            retired[offset] = false
+            let allowed = rules[columns[offset].service].map { $0.allows(columns[offset].members, problem: problem) } ?? true
+            if allowed {
+                disabled[offset] = false
+                solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: .infinity)
+            }
+        }
     }
 
     /// Adds the columns not already present; returns how many were new.
