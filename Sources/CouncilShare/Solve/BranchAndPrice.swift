@@ -198,6 +198,11 @@ struct BranchAndPrice {
 
     // MARK: Closing the gap by enumeration
 
+    /// A search with less time left than this after its root does not complete
+    /// its pool: listing and settling it would take the whole slice (the
+    /// frontier's many short group-limited solves measured worse with it).
+    var minimumSecondsToComplete: Double { 2 }
+
     /// The share of what is left of a part's time that GLPK's branch-and-cut
     /// gets over a complete pool before branch-and-price takes over.
     var completePoolMIPShare: Double { 0.5 }
@@ -683,7 +688,7 @@ struct BranchAndPrice {
                     runHeuristicMIP(seconds: max(2, 0.25 * (remaining ?? 8)))
                     report(label + ": root", incumbent?.saving, rootBound)
                     if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
-                       options.enumerationLimit > 0, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
+                       options.enumerationLimit > 0, remaining.map({ $0 >= minimumSecondsToComplete }) ?? true, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
                                                      limit: options.enumerationLimit) {
                         report(label + ": \(kept) groups can improve on the best plan", found.saving, rootBound)
                         stats.completedPools += 1
