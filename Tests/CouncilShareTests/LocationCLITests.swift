@@ -45,6 +45,15 @@ import Testing
         #expect(lines.count == 3, "a header and one row per formulation")
         #expect(lines.dropFirst().allSatisfy { $0.contains(",optimal,") && $0.hasSuffix(",ok") }, "\(run.out)")
         #expect(lines.dropFirst().allSatisfy { $0.contains("932615.750") })
+        // cap71 solves in milliseconds: timed repeatedly, with the mean and the count reported.
+        let header = lines[0].split(separator: ",").map(String.init)
+        let runs = try #require(header.firstIndex(of: "runs"))
+        let seconds = try #require(header.firstIndex(of: "seconds"))
+        for line in lines.dropFirst() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect((Int(cells[runs]) ?? 0) > 1, "\(line)")
+            #expect((Double(cells[seconds]) ?? 1) < 0.1, "\(line)")
+        }
     }
 
     @Test func scenarioOverlayChangesTheTarget() throws {
