@@ -543,11 +543,15 @@ struct BranchAndPrice {
         }
         if !resumed { offer(seed) }
 
-        func runHeuristicMIP(seconds: Double) {
+        /// GLPK's branch-and-cut over the pool (node decisions lifted) for at most
+        /// `seconds` (nil: all that is left), warm-started from the incumbent; a
+        /// better plan it finds becomes the incumbent.
+        @discardableResult
+        func runPoolMIP(seconds: Double?) -> MIPResult {
             let saved = master.rules
             master.apply([:])
             var parameters = MIPParameters()
-            parameters.timeLimit = min(seconds, remaining ?? seconds)
+            parameters.timeLimit = seconds.map { min($0, remaining ?? $0) } ?? remaining
             parameters.relativeGap = options.relativeGap
             parameters.shouldStop = options.shouldStop
             if let groups = incumbent?.groups, let indices = master.indices(of: groups) {
@@ -559,6 +563,7 @@ struct BranchAndPrice {
             stats.mipNodes += result.nodes
             if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
             master.apply(saved)
+            return result
         }
 
         var open = state.open
@@ -595,17 +600,8 @@ struct BranchAndPrice {
                 let saved = master.rules
                 master.apply([:])
                 tightenCompletePool(master, incumbent: found, stats: &stats, label: label)
-                var parameters = MIPParameters()
-                parameters.timeLimit = remaining.map { completePoolMIPShare * $0 }
-                parameters.relativeGap = options.relativeGap
-                parameters.shouldStop = options.shouldStop
-                if let indices = master.indices(of: found.groups) { parameters.warmStart = master.assignment(selecting: indices) }
-                let watch = Stopwatch()
-                let (result, chosen) = master.solveMIP(parameters)
-                stats.mipSeconds += watch.seconds
-                stats.mipNodes += result.nodes
-                if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
                 master.apply(saved)
+                let result = runPoolMIP(seconds: remaining.map { completePoolMIPShare * $0 })
                 let best = incumbent!.saving
                 switch result.termination {
                 case .optimal, .infeasible:
@@ -685,7 +681,7 @@ struct BranchAndPrice {
                     // GLPK over the root pool, warm-started from the dive: on England's
                     // districts it needs 2-3 s to reach the pool's best plan, far
                     // better than the dive, so it gets a quarter of this search's time.
-                    runHeuristicMIP(seconds: max(2, 0.25 * (remaining ?? 8)))
+                    runPoolMIP(seconds: max(2, 0.25 * (remaining ?? 8)))
                     report(label + ": root", incumbent?.saving, rootBound)
                     if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
                        options.enumerationLimit > 0, remaining.map({ $0 >= minimumSecondsToComplete }) ?? true, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
@@ -706,7 +702,7 @@ struct BranchAndPrice {
                     offer(master.columns.indices.filter { values[$0] > 0.5 }.map { master.columns[$0] })
                     continue search
                 }
-                if processed % 1000 == 0 { runHeuristicMIP(seconds: 0.5) }
+                if processed % 1000 == 0 { runPoolMIP(seconds: 0.5) }
                 var first = node.rules, second = node.rules
                 switch decision {
                 case let .pair(service, a, b):
