@@ -26,10 +26,12 @@ import LinearModel
 /// 5. **Completing the pool.** When the root leaves a gap, every group that
 ///    a plan better than the incumbent could use is enumerated from the root
 ///    duals (reduced-cost fixing over all columns; see `enumerateImproving`).
-///    If there are not too many, the pool is complete: pricing stops, subset-row
-///    cuts and reduced-cost fixing go on with LP solves only, and GLPK's
-///    branch-and-cut over the pool settles the part. Otherwise the
-///    branch-and-price search goes on.
+///    If there are not too many (and at least `minimumSecondsToComplete`
+///    are left), the pool is complete: pricing stops, subset-row cuts and
+///    reduced-cost fixing go on with LP solves only, GLPK's branch-and-cut
+///    over the pool gets `completePoolMIPShare` of the time left, and if it
+///    does not settle the part, branch-and-price (now LP-only) goes on under
+///    GLPK's bound. Otherwise the branch-and-price search goes on as before.
 ///
 /// The search stops when every open node's bound is within the relative gap
 /// of the incumbent (optimal), or at the time limit / Ctrl-C (feasible, with
