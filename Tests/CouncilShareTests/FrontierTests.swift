@@ -114,6 +114,8 @@ struct FrontierTests {
         for polls in [37, 38, 52, 53, 67, 68, 82, 83] {
             let stop = StopAfter(polls)
             var options = SolveOptions()
+            // The poll numbers below are those of one thread solving the parts in turn.
+            options.threads = 1
             // One stop request only, then the search goes on.
             options.shouldStop = { stop.poll() && stop.polls == polls }
             let frontier = ExactSolver(problem: problem, options: options).frontier()

@@ -8,11 +8,15 @@ import Testing
 /// time limit would).
 final class StopAfter: @unchecked Sendable {
     let limit: Int
-    var polls = 0
+    private let lock = NSLock()
+    private var count = 0
+    /// Polls so far (the search may poll from two worker threads).
+    var polls: Int { lock.lock(); defer { lock.unlock() }; return count }
     init(_ limit: Int) { self.limit = limit }
     func poll() -> Bool {
-        polls += 1
-        return polls >= limit
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        return count >= limit
     }
 }
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
 
 /// Solves a `Problem` exactly (MODEL.md §3) and returns a `Plan`.
 ///
@@ -99,51 +100,19 @@ public struct ExactSolver {
             if lhs.service != rhs.service { return lhs.service < rhs.service }
             return lhs.councils[0] < rhs.councils[0]
         }
-        var results: [(master: GroupMaster, outcome: BranchAndPrice.Outcome)] = []
-        for (position, part) in parts.enumerated() {
-            let service = part.service
-            var engine = engine
-            if let limit = options.timeLimit {
-                // Each part gets its share of what is left, in proportion to its size.
-                let left = parts[position...].reduce(0) { $0 + Double($1.councils.count) }
-                engine.deadline = clock.seconds + max(0, limit - clock.seconds) * Double(part.councils.count) / left
-            }
-            let seedWatch = Stopwatch()
-            let seed = GreedyPlan.plan(enumerator: engine.enumerators[service], hosts: part.councils, shouldStop: engine.stopping)
-            let seedSeconds = seedWatch.seconds
-            engine.report(label(part) + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
-            let master = GroupMaster(problem: problem, services: [service], groupLimit: nil, councils: part.councils)
-            var outcome = engine.solve(master, seed: seed, label: label(part))
-            outcome.statistics.pricingSeconds += seedSeconds
-            plan.statistics.absorb(outcome.statistics)
-            results.append((master, outcome))
-        }
-        // Time left over by parts that finished early goes to those that did not.
-        var unfinished = results.indices.filter { results[$0].outcome.state != nil }
-        while let limit = options.timeLimit, !unfinished.isEmpty, !options.shouldStop(), limit - clock.seconds > 0.05 {
-            let index = unfinished.removeFirst()
-            var engine = engine
-            let left = unfinished.reduce(Double(parts[index].councils.count)) { $0 + Double(parts[$1].councils.count) }
-            engine.deadline = clock.seconds + max(0, limit - clock.seconds) * Double(parts[index].councils.count) / left
-            let previous = results[index].outcome
-            var outcome = engine.solve(results[index].master, seed: [], label: label(parts[index]), resuming: previous.state)
-            if outcome.status == .noSolution && previous.status == .feasible { outcome = previous; outcome.state = nil }
-            plan.statistics.absorb(outcome.statistics)
-            results[index].outcome = outcome
-        }
-
+        let finished = solveParts(parts, engine: engine, statistics: &plan.statistics)
         var pools = [[GroupColumn]](repeating: [], count: problem.services.count)
         var outcomes = problem.services.indices.map { _ in
             Plan.ServiceOutcome(status: .optimal, saving: 0, bound: 0)
         }
         for (index, part) in parts.enumerated() {
             let service = part.service
-            var outcome = results[index].outcome
+            var outcome = finished[index].outcome
             if outcome.bound == nil && (outcome.status == .feasible || outcome.status == .noSolution) {
                 // Stopped before any LP bound: fall back on the per-council share bound.
                 outcome.bound = max(outcome.saving, engine.enumerators[service].shareBound(councils: part.councils))
             }
-            pools[service] += results[index].master.liveColumns
+            pools[service] += finished[index].columns
             var summary = outcomes[service]
             switch outcome.status {
             case .optimal: break
@@ -171,10 +140,109 @@ public struct ExactSolver {
         plan.bound = plan.status == .infeasible ? nil : bound.map { max($0, plan.groups.reduce(0) { $0 + $1.saving }) }
         let solved = parts.indices.map { index in
             SolvedPart(service: parts[index].service, councils: parts[index].councils,
-                       columns: results[index].master.liveColumns, outcome: results[index].outcome)
+                       columns: finished[index].columns, outcome: finished[index].outcome)
         }
         return (plan, pools, solved)
     }
+
+    /// A part's search as it ended: the live columns of its master and its outcome.
+    struct FinishedPart {
+        var columns: [GroupColumn]
+        var outcome: BranchAndPrice.Outcome
+    }
+
+    /// Solves the parts (independent subproblems), one worker per core (at
+    /// most two here): each worker takes the next part, smallest first, with
+    /// its share of the time left (its size over the size of the parts not yet
+    /// started, times the number of workers); when none is left, it gives the
+    /// rest of the time to its own unfinished parts. Every GLPK object is
+    /// created, solved and deleted on its worker's thread (GLPK's state is
+    /// thread-local); only Swift values leave it. Without a time limit the
+    /// answer does not depend on the schedule.
+    func solveParts(_ parts: [(service: Int, councils: [Int])], engine: BranchAndPrice,
+                    statistics: inout SolveStatistics) -> [FinishedPart] {
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var next = 0
+            var results: [FinishedPart?]
+            var statistics = SolveStatistics()
+            init(count: Int) { results = Array(repeating: nil, count: count) }
+        }
+        let shared = Shared(count: parts.count)
+        let workers = max(1, min(parallelWorkers, parts.count))
+        let sizes = parts.map { Double($0.councils.count) }
+        let options = self.options, clock = self.clock
+
+        @Sendable func work() {
+            var mine: [(index: Int, master: GroupMaster, outcome: BranchAndPrice.Outcome)] = []
+            var stats = SolveStatistics()
+            while true {
+                shared.lock.lock()
+                let position = shared.next
+                shared.next += 1
+                shared.lock.unlock()
+                guard position < parts.count else { break }
+                let part = parts[position]
+                let label = partLabel(service: part.service, councils: part.councils)
+                var engine = engine
+                if let limit = options.timeLimit {
+                    let left = sizes[position...].reduce(0, +)
+                    let now = clock.seconds
+                    let share = Double(workers) * max(0, limit - now) * sizes[position] / left
+                    engine.deadline = now + min(max(0, limit - now), share)
+                }
+                let seedWatch = Stopwatch()
+                let seed = GreedyPlan.plan(enumerator: engine.enumerators[part.service], hosts: part.councils,
+                                           shouldStop: engine.stopping)
+                let seedSeconds = seedWatch.seconds
+                engine.report(label + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
+                let master = GroupMaster(problem: problem, services: [part.service], groupLimit: nil, councils: part.councils)
+                var outcome = engine.solve(master, seed: seed, label: label)
+                outcome.statistics.pricingSeconds += seedSeconds
+                stats.absorb(outcome.statistics)
+                mine.append((position, master, outcome))
+            }
+            // Time left over goes to this worker's unfinished parts.
+            var unfinished = mine.indices.filter { mine[$0].outcome.state != nil }
+            while let limit = options.timeLimit, !unfinished.isEmpty, !options.shouldStop(), limit - clock.seconds > 0.05 {
+                let slot = unfinished.removeFirst()
+                let index = mine[slot].index
+                var engine = engine
+                let left = unfinished.reduce(sizes[index]) { $0 + sizes[mine[$1].index] }
+                engine.deadline = clock.seconds + max(0, limit - clock.seconds) * sizes[index] / left
+                let previous = mine[slot].outcome
+                var outcome = engine.solve(mine[slot].master, seed: [], label: partLabel(service: parts[index].service,
+                                                                                         councils: parts[index].councils),
+                                           resuming: previous.state)
+                if outcome.status == .noSolution && previous.status == .feasible { outcome = previous; outcome.state = nil }
+                stats.absorb(outcome.statistics)
+                mine[slot].outcome = outcome
+            }
+            let done = mine.map { ($0.index, FinishedPart(columns: $0.master.liveColumns, outcome: $0.outcome)) }
+            mine.removeAll()  // the masters (GLPK problems) are deleted here, on this thread
+            shared.lock.lock()
+            for (index, part) in done { shared.results[index] = part }
+            shared.statistics.absorb(stats)
+            shared.lock.unlock()
+        }
+
+        let finishedHelpers = DispatchSemaphore(value: 0)
+        for _ in 1..<workers {
+            let thread = Thread {
+                work()
+                finishedHelpers.signal()
+            }
+            thread.stackSize = 16 << 20
+            thread.start()
+        }
+        work()
+        for _ in 1..<workers { finishedHelpers.wait() }
+        statistics.absorb(shared.statistics)
+        return shared.results.map { $0! }
+    }
+
+    /// Workers for independent parts (`SolveOptions.threads`).
+    var parallelWorkers: Int { max(1, options.threads) }
 
     func maxSaving(_ engine: BranchAndPrice) -> Plan {
         var plan = largestSaving(engine).plan

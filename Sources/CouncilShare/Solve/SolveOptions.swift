@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
 
 /// How long and how exactly to search, and whom to tell how it goes.
 public struct SolveOptions: Sendable {
@@ -11,7 +12,11 @@ public struct SolveOptions: Sendable {
     /// `BranchAndPrice.enumerateImproving`). Above it, or at 0, the search goes
     /// on by branch-and-price alone. Either way the answer is exact.
     public var enumerationLimit: Int = 300_000
-    /// Polled often; true stops the search and keeps the best plan found.
+    /// Independent parts (services, components) solved at once, each on its
+    /// own thread: one per core, at most two by default (this project's
+    /// machines have two). 1 solves them in turn on the calling thread.
+    public var threads: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Polled often (from every worker thread); true stops the search and keeps the best plan found.
     public var shouldStop: @Sendable () -> Bool = { false }
     /// Progress reports (stage, best saving, bound).
     public var progress: (@Sendable (SolveProgress) -> Void)?

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Independent parts are solved on two threads at once (SolveOptions.threads):
+// without a time limit the plan must not depend on it.
+import Testing
+@testable import CouncilShare
+
+@Suite("Parts solved on one or two threads")
+struct ThreadsTests {
+    @Test("the same plan JSON, byte for byte, with one thread or two", arguments: [(36, 4), (40, 2), (50, 3)])
+    func sameWithOneOrTwoThreads(councils: Int, seed: Int) throws {
+        let problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
+                                  file: "generated-\(seed)")
+        var one = SolveOptions()
+        one.threads = 1
+        var two = SolveOptions()
+        two.threads = 2
+        let (first, firstJSON) = solveWithJSON(problem, options: one)
+        let (second, secondJSON) = solveWithJSON(problem, options: two)
+        #expect(first.status == .optimal)
+        #expect(firstJSON == secondJSON)
+        // Every part was solved, whichever thread took it.
+        #expect(second.groupCount == first.groupCount)
+    }
+}
