@@ -207,14 +207,22 @@ public final class GroupEnumerator {
         var visited = 0
         var stopped = false
 
-        func visit(start: Int, sumWeight: Double, pooled: Double) {
-            if stopped { return }
+        /// Entering a node of either search: counts it, polls for a stop now and
+        /// then, and offers the group `{host} ∪ chosen` when it beats the
+        /// threshold. Returns the node's value, nil when the search is stopping.
+        func openNode(sumWeight: Double, pooled: Double) -> Double? {
+            if stopped { return nil }
             visited += 1
-            if visited & 4095 == 0 && shouldStop() { stopped = true; return }
+            if visited & 4095 == 0 && shouldStop() { stopped = true; return nil }
             let current = base + sumWeight - alpha * curve.cost(pooled)
             if !chosen.isEmpty && current > threshold {
                 consider(value: current)
             }
+            return current
+        }
+
+        func visit(start: Int, sumWeight: Double, pooled: Double) {
+            guard let current = openNode(sumWeight: sumWeight, pooled: pooled) else { return }
             let depth = chosen.count
             let room = slots - depth
             if room == 0 { return }
@@ -269,13 +277,7 @@ public final class GroupEnumerator {
 
         /// One node of the connected-set tree: `{host} ∪ chosen` with its extension list (positions, ascending).
         func grow(extension list: [Int], sumWeight: Double, pooled: Double) {
-            if stopped { return }
-            visited += 1
-            if visited & 4095 == 0 && shouldStop() { stopped = true; return }
-            let current = base + sumWeight - alpha * curve.cost(pooled)
-            if !chosen.isEmpty && current > threshold {
-                consider(value: current)
-            }
+            guard let current = openNode(sumWeight: sumWeight, pooled: pooled) else { return }
             let room = slots - chosen.count
             if room == 0 || list.isEmpty { return }
             // Who can still join below this node: the extension, then councils outside
