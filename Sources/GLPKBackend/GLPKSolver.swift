@@ -148,17 +148,45 @@ public final class GLPKSolver {
 
     // MARK: LP
 
-    /// Solves the LP relaxation with the primal simplex, starting from the
-    /// last basis (a warm start after columns were added).
-    public func solveRelaxation(timeLimit: Double? = nil) -> LPResult {
+    /// A simplex basis: the status of every row and column (GLPK's codes).
+    public struct Basis: Sendable {
+        var rows: [Int8]
+        var columns: [Int8]
+    }
+
+    /// The current basis, to restart a later solve from (e.g. a child node from its parent's).
+    public func basis() -> Basis {
+        let m = model.constraints.count, n = model.variables.count
+        return Basis(rows: (0..<m).map { Int8(glp_get_row_stat(problem, Int32($0 + 1))) },
+                     columns: (0..<n).map { Int8(glp_get_col_stat(problem, Int32($0 + 1))) })
+    }
+
+    /// Restores a basis saved by `basis()`. Rows and columns added since are
+    /// made non-basic (so the basis keeps one basic variable per row); a
+    /// status that no longer fits a changed bound is corrected by GLPK.
+    /// Ignored when rows were added since (the saved basis would be short).
+    public func setBasis(_ basis: Basis) {
+        guard basis.rows.count == model.constraints.count, basis.columns.count <= model.variables.count else { return }
+        for (i, stat) in basis.rows.enumerated() { glp_set_row_stat(problem, Int32(i + 1), Int32(stat)) }
+        for (j, stat) in basis.columns.enumerated() { glp_set_col_stat(problem, Int32(j + 1), Int32(stat)) }
+        for j in basis.columns.count..<model.variables.count { glp_set_col_stat(problem, Int32(j + 1), GLP_NL) }
+        lpIsCurrent = false
+    }
+
+
+    /// Solves the LP relaxation from the last basis: by default the dual
+    /// simplex (right after bound changes, e.g. branching, the basis stays
+    /// dual feasible); `primal` for the primal simplex (right after columns
+    /// were added, the basis stays primal feasible).
+    public func solveRelaxation(timeLimit: Double? = nil, primal: Bool = false) -> LPResult {
         let start = ContinuousClock.now
+
         var parameters = glp_smcp()
         glp_init_smcp(&parameters)
         parameters.msg_lev = GLP_MSG_OFF
         parameters.presolve = GLP_OFF
-        // Dual simplex first: after bound changes (branching) the old basis stays
-        // dual feasible; GLPK falls back to the primal simplex when it is not.
-        parameters.meth = GLP_DUALP
+        // GLP_DUALP falls back to the primal simplex when the basis is not dual feasible.
+        parameters.meth = primal ? GLP_PRIMAL : GLP_DUALP
         if let timeLimit { parameters.tm_lim = GLPKSolver.milliseconds(timeLimit) }
         var code = glp_simplex(problem, &parameters)
         if code == GLP_EFAIL || code == GLP_ESING || code == GLP_ECOND || code == GLP_EBADB {

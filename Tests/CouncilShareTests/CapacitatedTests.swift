@@ -127,4 +127,51 @@ struct CapacitatedTests {
         #expect(solution.open.count == 5)
         Self.expectValidPlan(problem, solution)
     }
+
+    /// n = 11, p = 3, integer demands and capacities only 0-8% above total
+    /// demand / p: tightly packed, so that the LP often uses whole hubs with
+    /// split clusters and branch-and-price must branch on client-hub pairs.
+    static func tightInstance(seed: UInt64) -> LocationProblem {
+        var random = TestRandom(seed: 9_100 + seed)
+        let n = 11, p = 3
+        let points = (0..<n).map { _ in (random.uniform(0, 100), random.uniform(0, 100)) }
+        let demand = (0..<n).map { _ in Double(random.int(1...20)) }
+        let capacity = (demand.reduce(0, +) / Double(p) * random.uniform(1.0, 1.08)).rounded(.up)
+        var cost = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n {
+                let d = ((points[i].0 - points[j].0) * (points[i].0 - points[j].0) + (points[i].1 - points[j].1) * (points[i].1 - points[j].1)).squareRoot()
+                cost[i * n + j] = seed % 2 == 0 ? d.rounded(.down) : d
+            }
+        }
+        return LocationProblem(name: "tight-\(seed)", family: .capacitatedPMedian, clientCount: n, hubCount: n, cost: cost,
+                               p: p, demand: demand, capacity: Array(repeating: capacity, count: n), selfHub: Array(0..<n))
+    }
+
+    /// Branch-and-price on its own (the race could hide its answers behind
+    /// the compact model's): the brute-force optimum on the integer-demand
+    /// random instances and on tightly packed ones, with probing and
+    /// branching on client-hub pairs both exercised.
+    @Test("branch-and-price alone = brute force, pair branching and probing exercised")
+    func branchAndPriceAlone() {
+        let problems = (UInt64(0)..<48).filter { $0 % 4 != 3 }.map(Self.instance) + (UInt64(0)..<16).map(Self.tightInstance)
+        var pairBranchings = 0, fixings = 0
+        for problem in problems {
+            let solver = CapacitatedPMedian(problem: problem, options: LocationOptions())
+            let solution = solver.solve()
+            pairBranchings += solver.pairBranchings
+            fixings += solver.hubsFixed
+            guard let expected = CapacitatedBruteForce.optimum(problem) else {
+                #expect(solution.status == .infeasible, "\(problem.name): brute force finds no plan")
+                continue
+            }
+            #expect(solution.status == .optimal, "\(problem.name)")
+            #expect(abs((solution.objective ?? .nan) - expected) <= 1e-6 * max(1, expected),
+                    "\(problem.name): \(solution.objective ?? .nan) vs brute force \(expected)")
+            if let bound = solution.bound { #expect(bound <= expected + 1e-6, "\(problem.name): bound above the optimum") }
+            Self.expectValidPlan(problem, solution)
+        }
+        #expect(pairBranchings > 0, "no instance branched on a client-hub pair")
+        #expect(fixings > 0, "probing fixed no hub")
+    }
 }

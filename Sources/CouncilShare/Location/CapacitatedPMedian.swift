@@ -52,15 +52,26 @@ import LinearModel
 ///
 /// **3. Branching.** On a hub whose LP use y_j = sum_S lambda_jS is
 /// fractional (the one nearest 0.5): y_j = 1 (hub j's row becomes = 1) or
-/// y_j = 0 (its row becomes <= 0 and it is no longer priced). At a node the
-/// bound is L(u) with the open hubs' g_j forced in, the closed ones left
-/// out, and the smallest free g_j for the remaining places. Nodes are taken
-/// best bound first. A node whose LP is integral is a plan; a node whose
-/// LP uses every hub integrally has fixed its hubs, and the rest is a
-/// generalised assignment problem that GLPK solves exactly.
+/// y_j = 0 (its row becomes <= 0 and it is no longer priced). Once every hub
+/// is used integrally, on the client-hub pair whose x_ij (the LP weight of
+/// hub j's clusters holding i) is nearest 0.5: x_ij = 1 (i forced onto j)
+/// or x_ij = 0 (i barred from j). The master bars the clusters that break a
+/// node's rules; pricing keeps a forced client in its hub's knapsack and out
+/// of all others. At a node the bound is L(u) with the open hubs' g_j forced
+/// in, the closed ones left out, and the smallest free g_j for the remaining
+/// places. Nodes are taken best bound first; each child's LP starts from its
+/// parent's final basis (dual simplex after the bound changes, primal after
+/// new columns), which cut the simplex work per node about sevenfold on
+/// cpmp15.
+///
+/// **4. Probing.** After a node's pricing, L(u) also bounds what opening or
+/// closing each free hub would cost (`fixHubs`); a hub whose change cannot
+/// beat the incumbent is fixed for the whole subtree.
 ///
 /// **Incumbent.** `CapacitatedHeuristic`, its hubs re-assigned exactly by
-/// GLPK, and GLPK's MIP over the root's generated columns; every plan is
+/// GLPK, a dive from the root (open the most used hub, price again, until the
+/// hubs are whole; then their best assignment), GLPK's MIP over the root's
+/// generated columns, and integral node LPs; every plan is
 /// re-scored with `LocationProblem.check` before it is kept.
 ///
 /// When demands or capacities are not integers (no knapsack DP), or the DP
@@ -169,10 +180,28 @@ final class CapacitatedPMedian {
 
     // MARK: Pricing
 
-    /// Hub j's knapsack: the cheapest cluster under multipliers u (value g_j <= 0) and its clients.
-    private func price(hub: Int, u: [Double]) -> (value: Double, members: [Int]) {
-        let items = positiveItems(hub: hub, u: u)
-        let capacity = capacities![hub]
+    /// Hub j's knapsack at a node: the cheapest cluster under multipliers u
+    /// (value g_j, at most 0 when no client is forced onto the hub) and its
+    /// clients. Clients forced onto the hub are in the cluster whatever their
+    /// profit; clients forced elsewhere or forbidden here are left out. The
+    /// value is +infinity when the forced clients alone overfill the hub.
+    private func price(hub: Int, u: [Double], node: Node) -> (value: Double, members: [Int]) {
+        var forcedProfit = 0.0, forcedWeight = 0
+        var forced: [Int] = []
+        var items: [Item] = []
+        for client in 0..<clients {
+            let c = problem.cost(client, hub)
+            let owner = node.assigned[client]
+            if owner == hub {
+                guard c.isFinite else { return (.infinity, []) }
+                forced.append(client); forcedWeight += weights![client]; forcedProfit += u[client] - c
+                continue
+            }
+            guard owner < 0, c.isFinite, u[client] - c > 1e-12, !node.forbids(client, hub, hubs: hubs) else { continue }
+            items.append(Item(client: client, weight: weights![client], profit: u[client] - c))
+        }
+        let capacity = capacities![hub] - forcedWeight
+        guard capacity >= 0 else { return (.infinity, []) }
         var value = [Double](repeating: 0, count: capacity + 1)
         var take = [Bool](repeating: false, count: items.count * (capacity + 1))
         for (k, item) in items.enumerated() where item.weight <= capacity {
@@ -184,32 +213,47 @@ final class CapacitatedPMedian {
                 c -= 1
             }
         }
-        var members: [Int] = []
+        var members = forced
         var c = capacity
         for k in stride(from: items.count - 1, through: 0, by: -1) where take[k * (capacity + 1) + c] {
             members.append(items[k].client)
             c -= items[k].weight
         }
-        return (-value[capacity], members.sorted())
+        return (-(value[capacity] + forcedProfit), members.sorted())
     }
 
     private struct Item { var client: Int; var weight: Int; var profit: Double }
-
-    /// Clients worth taking at `hub` under u (profit u_i - d_ij > 0).
-    private func positiveItems(hub: Int, u: [Double]) -> [Item] {
-        var items: [Item] = []
-        for client in 0..<clients {
-            let c = problem.cost(client, hub)
-            guard c.isFinite, u[client] - c > 1e-12 else { continue }
-            items.append(Item(client: client, weight: weights![client], profit: u[client] - c))
-        }
-        return items
-    }
 
     // MARK: 1-2. Master and branch-and-price
 
     /// A hub's branching state: free, closed (y_j = 0) or open (y_j = 1).
     private enum HubState: Int8 { case free, closed, open }
+
+    /// A node of the search: the hubs' states, the clients forced onto a hub
+    /// (x_ij = 1; -1 when free) and the client-hub pairs forbidden (x_ij = 0).
+    private struct Node {
+        var bound: Double
+        var state: [HubState]
+        var assigned: [Int]
+        var forbidden: Set<Int> = []
+        /// The parent's final basis: the child's LP starts from it.
+        var basis: GLPKSolver.Basis?
+        func forbids(_ client: Int, _ hub: Int, hubs: Int) -> Bool {
+            !forbidden.isEmpty && forbidden.contains(client * hubs + hub)
+        }
+        /// Whether a cluster may be used here: its hub not closed, no member
+        /// forced elsewhere or forbidden at the hub, every client forced onto
+        /// the hub among its members.
+        func allows(hub: Int, members: [Int], forcedCount: [Int], hubs: Int) -> Bool {
+            guard state[hub] != .closed else { return false }
+            var forcedHere = 0
+            for client in members {
+                let owner = assigned[client]
+                if owner == hub { forcedHere += 1 } else if owner >= 0 || forbids(client, hub, hubs: hubs) { return false }
+            }
+            return forcedHere == forcedCount[hub]
+        }
+    }
 
     private typealias Column = (hub: Int, members: [Int], variable: VariableID)
     private var master: GLPKSolver?
@@ -219,6 +263,9 @@ final class CapacitatedPMedian {
     private var columns: [Column] = []
     private var known = Set<[Int]>()
     private var iterations = 0
+    /// Hubs fixed by probing, and branchings on client-hub pairs (for tests and statistics).
+    private(set) var hubsFixed = 0
+    private(set) var pairBranchings = 0
 
     /// The set-partitioning master: rows (1) per client, (3), and at most one
     /// cluster per hub; artificial columns (cost above any plan) keep it
@@ -253,25 +300,37 @@ final class CapacitatedPMedian {
         let id = master.addVariables([LinearModel.Variable(name: "cluster_\(hub + 1)_\(columns.count + 1)", upper: 1,
                                                            objective: cost, column: column)])[0]
         columns.append((hub, members, id))
+        columnUpper.append(1)
         return true
     }
 
     /// L(u) at a node: sum u + the open hubs' g + the smallest g of the free
     /// hubs for the remaining places (closed hubs are not priced).
-    private func lagrangian(_ u: [Double], _ state: [HubState]) -> (bound: Double, g: [Double], members: [[Int]]) {
+    private func lagrangian(_ u: [Double], _ node: Node) -> (bound: Double, g: [Double], members: [[Int]]) {
         var g = [Double](repeating: 0, count: hubs), members = [[Int]](repeating: [], count: hubs)
         var total = u.reduce(0, +), free: [Double] = [], opened = 0
-        for hub in 0..<hubs where state[hub] != .closed {
-            (g[hub], members[hub]) = price(hub: hub, u: u)
-            if state[hub] == .open { total += g[hub]; opened += 1 } else { free.append(g[hub]) }
+        for hub in 0..<hubs where node.state[hub] != .closed {
+            (g[hub], members[hub]) = price(hub: hub, u: u, node: node)
+            if node.state[hub] == .open { total += g[hub]; opened += 1 } else if g[hub] < .infinity { free.append(g[hub]) }
         }
         guard opened <= p, free.count >= p - opened else { return (.infinity, g, members) }
         return (total + free.sorted().prefix(p - opened).reduce(0, +), g, members)
     }
 
+    /// Upper bound of each column in the master at the current node (to
+    /// avoid needless GLPK calls).
+    private var columnUpper: [Double] = []
+
     /// Column generation at a node. `converged` is false when it stopped for time.
-    private func generate(_ state: [HubState]) -> (bound: Double, converged: Bool, primal: [Double]?) {
-        guard let master else { return (-.infinity, false, nil) }
+    private func generate(_ node: Node) -> (bound: Double, converged: Bool, primal: [Double]?, probe: Probe?) {
+        guard let master else { return (-.infinity, false, nil, nil) }
+        let state = node.state
+        var forcedCount = [Int](repeating: 0, count: hubs)
+        for owner in node.assigned where owner >= 0 { forcedCount[owner] += 1 }
+        for (index, column) in columns.enumerated() {
+            let upper: Double = node.allows(hub: column.hub, members: column.members, forcedCount: forcedCount, hubs: hubs) ? 1 : 0
+            if columnUpper[index] != upper { master.setBounds(of: column.variable, lower: 0, upper: upper); columnUpper[index] = upper }
+        }
         for hub in 0..<hubs {
             switch state[hub] {
             case .free: master.setBounds(of: onceRows[hub], lower: -.infinity, upper: 1)
@@ -279,90 +338,204 @@ final class CapacitatedPMedian {
             case .open: master.setBounds(of: onceRows[hub], lower: 1, upper: 1)
             }
         }
+        if let basis = node.basis { master.setBasis(basis) }
         var nodeBound = -Double.infinity
+        var first = true
         while !stopping() {
-            let lp = master.solveRelaxation(timeLimit: remaining)
+            // Dual simplex after the node's bound changes, primal after new columns.
+            let lp = master.solveRelaxation(timeLimit: remaining, primal: !first)
+            first = false
             guard lp.termination == .optimal else {
-                if lp.termination == .infeasible { return (.infinity, true, nil) }
-                return (nodeBound, false, nil)
+                if lp.termination == .infeasible { return (.infinity, true, nil, nil) }
+                return (nodeBound, false, nil, nil)
             }
             iterations += 1
             let u = coverRows.map { lp.duals[$0.index] }
             let v = lp.duals[countRow.index]
-            let value = lagrangian(u, state)
+            let value = lagrangian(u, node)
             nodeBound = max(nodeBound, value.bound)
-            if nodeBound > cutoff { return (nodeBound, true, nil) }
+            let probe = Probe(sumU: u.reduce(0, +), g: value.g)
+            if nodeBound > cutoff { return (nodeBound, true, nil, nil) }
             // Converged: the master's LP value is the bound (up to GLPK's tolerances).
-            if value.bound >= lp.objective - 1e-6 * max(1, abs(lp.objective)) { return (nodeBound, true, lp.primal) }
+            if value.bound >= lp.objective - 1e-6 * max(1, abs(lp.objective)) { return (nodeBound, true, lp.primal, probe) }
             var added = 0
-            for hub in 0..<hubs where state[hub] != .closed && value.g[hub] - v - lp.duals[onceRows[hub].index] < -1e-7 {
+            for hub in 0..<hubs where state[hub] != .closed && value.g[hub] < .infinity
+                && value.g[hub] - v - lp.duals[onceRows[hub].index] < -1e-7 {
                 if addColumn(hub: hub, members: value.members[hub]) { added += 1 }
             }
-            if added == 0 { return (max(nodeBound, lp.objective), true, lp.primal) }
+            if added == 0 { return (max(nodeBound, lp.objective), true, lp.primal, probe) }
         }
-        return (nodeBound, false, nil)
+        return (nodeBound, false, nil, nil)
     }
 
-    /// Best-first branch-and-price on the hubs (y_j = 1 or 0). A node whose
-    /// LP uses every hub integrally fixes the hub set: the rest is a
-    /// generalised assignment problem, solved by GLPK.
+    /// The pieces of L(u) at a node's last pricing round: sum u and every hub's g_j.
+    private struct Probe { var sumU: Double; var g: [Double] }
+
+    /// Lagrangian probing on the hubs. With r free places and the free hubs
+    /// in order of g, L(u) takes the r smallest (the set K). Opening a free
+    /// hub j outside K gives at least L + g_j - max_K g; closing a hub j in K
+    /// gives at least L - g_j + (the smallest g outside K). When that is
+    /// above the cutoff no plan of this subtree that does so beats the
+    /// incumbent, so j is closed (or opened) here and in every descendant.
+    /// Returns how many hubs were fixed.
+    private func fixHubs(_ node: inout Node, _ probe: Probe) -> Int {
+        guard cutoff < .infinity else { return 0 }
+        let g = probe.g
+        var total = probe.sumU, free: [Int] = [], opened = 0
+        for hub in 0..<hubs {
+            switch node.state[hub] {
+            case .open: total += g[hub]; opened += 1
+            case .free: free.append(hub)
+            case .closed: break
+            }
+        }
+        let places = p - opened
+        guard places >= 0, free.count >= places, free.allSatisfy({ g[$0] < .infinity }) else { return 0 }
+        free.sort { g[$0] != g[$1] ? g[$0] < g[$1] : $0 < $1 }
+        let base = total + free.prefix(places).reduce(0) { $0 + g[$1] }
+        let largestIn = places > 0 ? g[free[places - 1]] : nil
+        let smallestOut = free.count > places ? g[free[places]] : nil
+        var fixed = 0
+        for (rank, hub) in free.enumerated() {
+            if rank < places {
+                if (smallestOut.map { base - g[hub] + $0 } ?? .infinity) > cutoff { node.state[hub] = .open; fixed += 1 }
+            } else if (largestIn.map { base + g[hub] - $0 } ?? .infinity) > cutoff {
+                node.state[hub] = .closed; fixed += 1
+            }
+        }
+        return fixed
+    }
+
+    /// A dive for a plan: open the free hub the LP uses most, price again,
+    /// and repeat until the LP uses whole hubs; then the best assignment to
+    /// those hubs (GLPK, a few seconds at most).
+    private func dive(from start: Node, seconds: Double) {
+        var node = start
+        let deadline = clock.seconds + seconds
+        while !stopping() && clock.seconds < deadline {
+            let outcome = generate(node)
+            guard outcome.converged, outcome.bound <= cutoff, let primal = outcome.primal else { return }
+            var usage = [Double](repeating: 0, count: hubs)
+            for column in columns where column.variable.index < primal.count { usage[column.hub] += primal[column.variable.index] }
+            if let plan = integralPlan(primal) { offer(open: plan.open, assignment: plan.assignment); return }
+            if let hub = (0..<hubs).filter({ node.state[$0] == .free && usage[$0] > 1e-6 && usage[$0] < 1 - 1e-6 })
+                .max(by: { usage[$0] < usage[$1] }) {
+                node.state[hub] = .open
+                continue
+            }
+            let open = (0..<hubs).filter { usage[$0] > 0.5 }
+            if open.count == p { _ = solveAssignment(open: open, timeLimit: max(0.1, min(5, deadline - clock.seconds))) }
+            return
+        }
+    }
+
+    /// The plan of an integral master solution (nil when it is fractional or uses an artificial).
+    private func integralPlan(_ primal: [Double]) -> (open: [Int], assignment: [Int])? {
+        guard (0..<clients).allSatisfy({ primal[$0] < 1e-6 }) else { return nil }
+        var open: [Int] = [], assignment = [Int](repeating: -1, count: clients)
+        // Columns added after this solution (by a dive) are 0 in it.
+        for column in columns where column.variable.index < primal.count {
+            let value = primal[column.variable.index]
+            if value > 1e-6 && value < 1 - 1e-6 { return nil }
+            guard value > 0.5 else { continue }
+            open.append(column.hub)
+            for client in column.members { assignment[client] = column.hub }
+        }
+        return (open, assignment)
+    }
+
+    /// Best-first branch-and-price. First on a hub whose use is fractional
+    /// (y_j = 1 or 0); once every hub is used integrally, on the client-hub
+    /// pair whose assignment x_ij = sum of lambda_jS over clusters S of hub j
+    /// holding i is nearest 0.5 (x_ij = 1: i forced onto j, which opens; or
+    /// x_ij = 0: i may not use j). Both rules are enforced in the master, by
+    /// barring the clusters that break them, and in pricing, where a forced
+    /// client is always in its hub's knapsack and out of every other one.
+    /// Branching on pairs keeps the set-partitioning bound in the tree where
+    /// a fixed hub set would otherwise leave a whole generalised assignment
+    /// problem to GLPK.
     private func branchAndPrice() {
         _ = buildMaster()
-        var queue: [(bound: Double, state: [HubState])] = [(-.infinity, Array(repeating: .free, count: hubs))]
+        var queue: [Node] = [Node(bound: -.infinity, state: Array(repeating: .free, count: hubs),
+                                  assigned: Array(repeating: -1, count: clients))]
         var unfinished = Double.infinity
         var nodes = 0
         while let index = queue.indices.min(by: { queue[$0].bound < queue[$1].bound }) {
-            let node = queue.remove(at: index)
+            var node = queue.remove(at: index)
             if node.bound > cutoff { continue }
             if stopping() { queue.append(node); break }
             nodes += 1
-            let outcome = generate(node.state)
+            let outcome = generate(node)
             let nodeBound = max(node.bound, outcome.bound)
-            if !outcome.converged { queue.append((nodeBound, node.state)); break }
+            if !outcome.converged { var kept = node; kept.bound = nodeBound; queue.append(kept); break }
+            let basis = master?.basis()
             if nodes == 1 {
                 bound = max(bound, nodeBound)
-                if !proven && !stopping(), let master { restrictedMaster(master, columns: columns) }
+                if !proven && !stopping() {
+                    dive(from: node, seconds: 0.1 * (remaining ?? 100))
+                    if let master { restrictedMaster(master, columns: columns) }
+                }
             }
             if nodeBound > cutoff { continue }
             guard let primal = outcome.primal else { continue }
-            var usage = [Double](repeating: 0, count: hubs)
-            var integral = (0..<clients).allSatisfy { primal[$0] < 1e-6 }
-            for column in columns {
-                let value = primal[column.variable.index]
-                usage[column.hub] += value
-                if value > 1e-6 && value < 1 - 1e-6 { integral = false }
-            }
-            if integral {
-                var open: [Int] = [], assignment = [Int](repeating: -1, count: clients)
-                for column in columns where primal[column.variable.index] > 0.5 {
-                    open.append(column.hub)
-                    for client in column.members { assignment[client] = column.hub }
-                }
-                offer(open: open, assignment: assignment)
+            if let plan = integralPlan(primal) {
+                offer(open: plan.open, assignment: plan.assignment)
                 continue
             }
+            var usage = [Double](repeating: 0, count: hubs)
+            for column in columns where column.variable.index < primal.count { usage[column.hub] += primal[column.variable.index] }
+            if let probe = outcome.probe { hubsFixed += fixHubs(&node, probe) }
+            var children: [Node] = []
             let fractional = (0..<hubs).filter { node.state[$0] == .free && usage[$0] > 1e-6 && usage[$0] < 1 - 1e-6 }
             if let hub = fractional.min(by: { abs(usage[$0] - 0.5) < abs(usage[$1] - 0.5) }) {
-                var open = node.state, closed = node.state
-                open[hub] = .open; closed[hub] = .closed
-                queue.append((nodeBound, open))
-                queue.append((nodeBound, closed))
-                let global = min(nodeBound, queue.map(\.bound).min() ?? nodeBound, unfinished)
-                options.progress?("branch-and-price, \(queue.count) nodes open", best?.cost, max(bound, min(global, cutoff)))
-            } else {
+                var open = node, closed = node
+                open.state[hub] = .open; closed.state[hub] = .closed
+                children = [open, closed]
+            } else if let (client, hub) = fractionalPair(primal) {
+                var forced = node, barred = node
+                forced.assigned[client] = hub
+                forced.state[hub] = .open
+                barred.forbidden.insert(client * hubs + hub)
+                children = [forced, barred]
+                pairBranchings += 1
+            }
+            if children.isEmpty {
                 let open = (0..<hubs).filter { usage[$0] > 0.5 }
                 let leaf = solveAssignment(open: open)
-                if !leaf.complete { unfinished = min(unfinished, max(nodeBound, leaf.bound)) }
+                    if !leaf.complete { unfinished = min(unfinished, max(nodeBound, leaf.bound)) }
+                continue
             }
+            for var child in children { child.bound = nodeBound; child.basis = basis; queue.append(child) }
+            let global = min(nodeBound, queue.map(\.bound).min() ?? nodeBound, unfinished)
+            options.progress?("branch-and-price, \(queue.count) nodes open", best?.cost, max(bound, min(global, cutoff)))
         }
         result.nodes += nodes
         result.rounds = iterations
+        result.fixed = hubsFixed
         if let master {
             result.rows = master.model.constraints.count
             result.columns = master.model.variables.count
         }
         let open = min(queue.map(\.bound).min() ?? .infinity, unfinished)
         if open == .infinity && best == nil { bound = .infinity } else { bound = max(bound, min(open, cutoff)) }
+    }
+
+    /// The client-hub pair whose LP assignment is nearest 0.5 (nil when all are integral).
+    private func fractionalPair(_ primal: [Double]) -> (client: Int, hub: Int)? {
+        var x = [Double](repeating: 0, count: clients * hubs)
+        for column in columns where column.variable.index < primal.count {
+            let value = primal[column.variable.index]
+            guard value > 1e-9 else { continue }
+            for client in column.members { x[client * hubs + column.hub] += value }
+        }
+        var choice: (client: Int, hub: Int)?, distance = 0.5 - 1e-6
+        for client in 0..<clients {
+            for hub in 0..<hubs {
+                let d = abs(x[client * hubs + hub] - 0.5)
+                if d < distance { distance = d; choice = (client, hub) }
+            }
+        }
+        return choice
     }
 
     /// The generalised assignment problem of a fixed hub set, by GLPK.

@@ -39,7 +39,7 @@ extension LocationSolution {
             for hub in assignment where hub >= 0 { served[hub] += 1 }
             lines.append("hubs (\(open.count)): " + open.map { "\($0 + 1) [\(served[$0])]" }.joined(separator: ", "))
         }
-        lines.append("time: \(PlanTable.fixed(seconds, 2)) s, \(nodes) nodes, \(rounds) rounds, \(rows) rows x \(columns) columns, \(fixed) hubs fixed by reduced cost")
+        lines.append("time: \(PlanTable.fixed(seconds, 2)) s, \(nodes) nodes, \(rounds) rounds, \(rows) rows x \(columns) columns, \(fixed) hub fixings")
         return lines.joined(separator: "\n") + "\n"
     }
 

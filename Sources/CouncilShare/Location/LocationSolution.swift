@@ -39,7 +39,8 @@ public struct LocationSolution: Sendable {
     public var columns: Int = 0
     /// Branch-and-bound rounds (the radius formulation re-solves after adding radii).
     public var rounds: Int = 0
-    /// Hub variables fixed by reduced-cost fixing before branching.
+    /// Hub fixings: by reduced cost before branching (uncapacitated), or by
+    /// Lagrangian probing, counted over all nodes (capacitated branch-and-price).
     public var fixed: Int = 0
     public var formulation: LocationFormulation
 
