@@ -155,12 +155,13 @@ struct CapacitatedTests {
     @Test("branch-and-price alone = brute force, pair branching and probing exercised")
     func branchAndPriceAlone() {
         let problems = (UInt64(0)..<48).filter { $0 % 4 != 3 }.map(Self.instance) + (UInt64(0)..<16).map(Self.tightInstance)
-        var pairBranchings = 0, fixings = 0
+        var pairBranchings = 0, fixings = 0, forbidden = 0
         for problem in problems {
             let solver = CapacitatedPMedian(problem: problem, options: LocationOptions())
             let solution = solver.solve()
             pairBranchings += solver.pairBranchings
             fixings += solver.hubsFixed
+            forbidden += solver.pairsFixed
             guard let expected = CapacitatedBruteForce.optimum(problem) else {
                 #expect(solution.status == .infeasible, "\(problem.name): brute force finds no plan")
                 continue
@@ -173,5 +174,6 @@ struct CapacitatedTests {
         }
         #expect(pairBranchings > 0, "no instance branched on a client-hub pair")
         #expect(fixings > 0, "probing fixed no hub")
+        #expect(forbidden > 0, "probing forbade no client-hub pair")
     }
 }
