@@ -430,15 +430,11 @@ final class CapacitatedPMedian {
     /// The pieces of L(u) at a node's last pricing round: sum u and every hub's g_j.
     private struct Probe { var sumU: Double; var g: [Double]; var u: [Double] }
 
-    /// Lagrangian probing on the hubs. With r free places and the free hubs
-    /// in order of g, L(u) takes the r smallest (the set K). Opening a free
-    /// hub j outside K gives at least L + g_j - max_K g; closing a hub j in K
-    /// gives at least L - g_j + (the smallest g outside K). When that is
-    /// above the cutoff no plan of this subtree that does so beats the
-    /// incumbent, so j is closed (or opened) here and in every descendant.
-    /// Returns how many hubs were fixed.
-    private func fixHubs(_ node: inout Node, _ probe: Probe) -> Int {
-        guard cutoff < .infinity else { return 0 }
+    /// L(u) taken apart at a node: the free hubs in order of g (the first
+    /// `places` of them are the set K that L(u) takes) and L(u) itself.
+    private struct LagrangianSplit { var g: [Double]; var free: [Int]; var places: Int; var lagrangian: Double }
+
+    private func split(_ node: Node, _ probe: Probe) -> LagrangianSplit? {
         let g = probe.g
         var total = probe.sumU, free: [Int] = [], opened = 0
         for hub in 0..<hubs {
@@ -449,9 +445,27 @@ final class CapacitatedPMedian {
             }
         }
         let places = p - opened
-        guard places >= 0, free.count >= places, free.allSatisfy({ g[$0] < .infinity }) else { return 0 }
+        guard places >= 0, free.count >= places, total < .infinity, free.allSatisfy({ g[$0] < .infinity }) else { return nil }
         free.sort { g[$0] != g[$1] ? g[$0] < g[$1] : $0 < $1 }
-        let base = total + free.prefix(places).reduce(0) { $0 + g[$1] }
+        return LagrangianSplit(g: g, free: free, places: places, lagrangian: total + free.prefix(places).reduce(0) { $0 + g[$1] })
+    }
+
+    /// Probing on hubs and pairs (below) against the incumbent's cutoff.
+    private func probe(_ node: inout Node, _ probe: Probe) {
+        guard cutoff < .infinity, let split = split(node, probe) else { return }
+        pairsFixed += fixPairs(&node, split, probe)
+        hubsFixed += fixHubs(&node, split)
+    }
+
+    /// Lagrangian probing on the hubs. With r free places and the free hubs
+    /// in order of g, L(u) takes the r smallest (the set K). Opening a free
+    /// hub j outside K gives at least L + g_j - max_K g; closing a hub j in K
+    /// gives at least L - g_j + (the smallest g outside K). When that is
+    /// above the cutoff no plan of this subtree that does so beats the
+    /// incumbent, so j is closed (or opened) here and in every descendant.
+    /// Returns how many hubs were fixed.
+    private func fixHubs(_ node: inout Node, _ split: LagrangianSplit) -> Int {
+        let g = split.g, free = split.free, places = split.places, base = split.lagrangian
         let largestIn = places > 0 ? g[free[places - 1]] : nil
         let smallestOut = free.count > places ? g[free[places]] : nil
         var fixed = 0
@@ -474,21 +488,8 @@ final class CapacitatedPMedian {
     /// not fit at all, the pair is forbidden for the subtree: pricing leaves
     /// i out of j's knapsack and the master bars j's clusters holding i.
     /// Returns how many pairs were forbidden.
-    private func fixPairs(_ node: inout Node, _ probe: Probe) -> Int {
-        guard cutoff < .infinity else { return 0 }
-        let g = probe.g
-        var total = probe.sumU, free: [Int] = [], opened = 0
-        for hub in 0..<hubs {
-            switch node.state[hub] {
-            case .open: total += g[hub]; opened += 1
-            case .free: free.append(hub)
-            case .closed: break
-            }
-        }
-        let places = p - opened
-        guard places > 0 || opened > 0, places >= 0, free.count >= places, g.allSatisfy({ $0 < .infinity }) else { return 0 }
-        free.sort { g[$0] != g[$1] ? g[$0] < g[$1] : $0 < $1 }
-        let lagrangian = total + free.prefix(places).reduce(0) { $0 + g[$1] }
+    private func fixPairs(_ node: inout Node, _ split: LagrangianSplit, _ probe: Probe) -> Int {
+        let g = split.g, free = split.free, places = split.places, lagrangian = split.lagrangian
         var displaced = [Double?](repeating: nil, count: hubs)
         for hub in 0..<hubs where node.state[hub] == .open { displaced[hub] = g[hub] }
         for (rank, hub) in free.enumerated() where places > 0 { displaced[hub] = rank < places ? g[hub] : g[free[places - 1]] }
@@ -590,10 +591,7 @@ final class CapacitatedPMedian {
             }
             var usage = [Double](repeating: 0, count: hubs)
             for column in columns where column.variable.index < primal.count { usage[column.hub] += primal[column.variable.index] }
-            if let probe = outcome.probe {
-                pairsFixed += fixPairs(&node, probe)
-                hubsFixed += fixHubs(&node, probe)
-            }
+            if let values = outcome.probe { probe(&node, values) }
             var children: [Node] = []
             let fractional = (0..<hubs).filter { node.state[$0] == .free && usage[$0] > 1e-6 && usage[$0] < 1 - 1e-6 }
             if let hub = fractional.min(by: { abs(usage[$0] - 0.5) < abs(usage[$1] - 0.5) }) {
