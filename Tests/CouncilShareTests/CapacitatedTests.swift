@@ -57,15 +57,19 @@ struct CapacitatedTests {
         let fractional = seed % 4 == 3
         let demand = (0..<n).map { _ in Double(random.int(1...20)) + (fractional ? 0.5 : 0) }
         let capacity = (demand.reduce(0, +) / Double(p) * random.uniform(0.95, 1.4)).rounded(.up)
-        var cost = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0..<n {
-                let d = ((points[i].0 - points[j].0) * (points[i].0 - points[j].0) + (points[i].1 - points[j].1) * (points[i].1 - points[j].1)).squareRoot()
-                cost[i * n + j] = seed % 2 == 0 ? d.rounded(.down) : d
-            }
-        }
+        let cost = Self.distances(points, floor: seed % 2 == 0)
         return LocationProblem(name: "random-\(seed)", family: .capacitatedPMedian, clientCount: n, hubCount: n, cost: cost,
                                p: p, demand: demand, capacity: Array(repeating: capacity, count: n), selfHub: Array(0..<n))
+    }
+
+    /// Euclidean distances between the points, row by row, rounded down when `floor`.
+    static func distances(_ points: [(Double, Double)], floor: Bool) -> [Double] {
+        points.flatMap { a in
+            points.map { b in
+                let d = ((a.0 - b.0) * (a.0 - b.0) + (a.1 - b.1) * (a.1 - b.1)).squareRoot()
+                return floor ? d.rounded(.down) : d
+            }
+        }
     }
 
     static func solve(_ problem: LocationProblem, _ formulation: LocationFormulation) -> LocationSolution {
@@ -137,13 +141,7 @@ struct CapacitatedTests {
         let points = (0..<n).map { _ in (random.uniform(0, 100), random.uniform(0, 100)) }
         let demand = (0..<n).map { _ in Double(random.int(1...20)) }
         let capacity = (demand.reduce(0, +) / Double(p) * random.uniform(1.0, 1.08)).rounded(.up)
-        var cost = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0..<n {
-                let d = ((points[i].0 - points[j].0) * (points[i].0 - points[j].0) + (points[i].1 - points[j].1) * (points[i].1 - points[j].1)).squareRoot()
-                cost[i * n + j] = seed % 2 == 0 ? d.rounded(.down) : d
-            }
-        }
+        let cost = Self.distances(points, floor: seed % 2 == 0)
         return LocationProblem(name: "tight-\(seed)", family: .capacitatedPMedian, clientCount: n, hubCount: n, cost: cost,
                                p: p, demand: demand, capacity: Array(repeating: capacity, count: n), selfHub: Array(0..<n))
     }

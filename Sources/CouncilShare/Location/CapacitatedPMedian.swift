@@ -427,7 +427,7 @@ final class CapacitatedPMedian {
         return (0..<clients).map { problem.cost($0, best.assignment[$0]) }
     }
 
-    /// The pieces of L(u) at a node's last pricing round: sum u and every hub's g_j.
+    /// The pieces of L(u) at a node's best multipliers u: sum u, every hub's g_j, and u.
     private struct Probe { var sumU: Double; var g: [Double]; var u: [Double] }
 
     /// L(u) taken apart at a node: the free hubs in order of g (the first
