@@ -146,8 +146,7 @@ struct CapacitatedTests {
                                p: p, demand: demand, capacity: Array(repeating: capacity, count: n), selfHub: Array(0..<n))
     }
 
-    /// Branch-and-price on its own (the race could hide its answers behind
-    /// the compact model's): the brute-force optimum on the integer-demand
+    /// Branch-and-price on its own, with its statistics: the brute-force optimum on the integer-demand
     /// random instances and on tightly packed ones, with probing and
     /// branching on client-hub pairs both exercised.
     @Test("branch-and-price alone = brute force, pair branching and probing exercised")

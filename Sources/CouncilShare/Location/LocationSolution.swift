@@ -44,13 +44,6 @@ public struct LocationSolution: Sendable {
     public var fixed: Int = 0
     public var formulation: LocationFormulation
 
-    /// The same answer, reported under another formulation's name.
-    func relabelled(_ name: LocationFormulation) -> LocationSolution {
-        var copy = self
-        copy.formulation = name
-        return copy
-    }
-
     public var relativeGap: Double? {
         guard let objective, let bound else { return nil }
         return max(0, objective - bound) / max(1e-9, abs(objective))

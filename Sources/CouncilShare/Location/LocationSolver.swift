@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-import Foundation
 import GLPKBackend
 import LinearModel
-import Synchronization
 
 /// Solves a `LocationProblem` exactly through GLPK with the chosen formulation.
 public struct LocationSolver {
@@ -21,59 +19,12 @@ public struct LocationSolver {
         switch (options.formulation, problem.isCapacitated) {
         case (.textbook, _): return textbook()
         case (.strong, false): return RadiusFormulation(problem: problem, options: options).solve()
-        case (.strong, true): return race()
+        // Branch-and-price alone: a race against the compact model on the
+        // second core (kept until 2026-11-29) no longer won anywhere once
+        // branch-and-price branched on pairs, probed and smoothed its duals,
+        // and it halved branch-and-price's speed on the larger SJC instances.
+        case (.strong, true): return CapacitatedPMedian(problem: problem, options: options).solve()
         }
-    }
-
-    /// Capacitated p-median: no single model wins everywhere (branch-and-price
-    /// proves the 100-node Osman-Christofides and SJC1 instances far sooner;
-    /// the compact model closes some tightly packed 50-node ones, e.g.
-    /// cpmp08, sooner), so both run at once, one per core, each with its own
-    /// GLPK problem on its own thread (GLPK objects are bound to their thread).
-    /// The first to prove its answer stops the other. The answer is the better
-    /// plan of the two; the bound the larger of their proven bounds (each is a
-    /// valid lower bound on the same optimum).
-    func race() -> LocationSolution {
-        final class Shared: @unchecked Sendable {
-            let done = Mutex(false)
-            var compact: LocationSolution?
-            let finished = DispatchSemaphore(value: 0)
-        }
-        let shared = Shared()
-        var racing = options
-        let outer = options.shouldStop
-        racing.shouldStop = { shared.done.withLock { $0 } || (outer?() ?? false) }
-        let problem = self.problem
-        let compactOptions = racing
-        let thread = Thread {
-            let result = LocationSolver(problem: problem, options: compactOptions).textbook()
-            if result.status == .optimal || result.status == .infeasible { shared.done.withLock { $0 = true } }
-            shared.compact = result
-            shared.finished.signal()
-        }
-        thread.stackSize = 16 << 20
-        thread.start()
-        let priced = CapacitatedPMedian(problem: problem, options: racing).solve()
-        if priced.status == .optimal || priced.status == .infeasible { shared.done.withLock { $0 = true } }
-        shared.finished.wait()
-        guard let compact = shared.compact else { return priced }
-        if compact.status == .infeasible || priced.status == .infeasible {
-            return compact.status == .infeasible ? compact.relabelled(.strong) : priced
-        }
-        var best = priced
-        if let objective = compact.objective, objective < (priced.objective ?? .infinity) { best = compact.relabelled(.strong) }
-        let bounds = [priced.bound, compact.bound].compactMap { $0 }
-        best.bound = bounds.max().map { bound in best.objective.map { min($0, bound) } ?? bound }
-        best.nodes = priced.nodes + compact.nodes
-        best.seconds = max(priced.seconds, compact.seconds)
-        if priced.status == .optimal || compact.status == .optimal {
-            // Whichever proved, its bound meets its plan, and the best plan is no worse.
-            best.status = .optimal
-            best.bound = best.objective
-        } else if best.objective != nil {
-            best.status = .feasible
-        }
-        return best
     }
 
     /// The classic model, as a researcher would first write it:
