@@ -88,21 +88,26 @@ struct CapacitatedTests {
         for hub in solution.open { #expect(load[hub] <= problem.capacity![hub] + 1e-9) }
     }
 
+    /// The solver's answer is brute force's: infeasible when it finds no
+    /// plan, else optimal at its value, with a bound no higher and a valid plan.
+    static func expectBruteForceAnswer(_ problem: LocationProblem, _ solution: LocationSolution, _ expected: Double?, _ label: String) {
+        guard let expected else {
+            #expect(solution.status == .infeasible, "\(label): brute force finds no plan")
+            return
+        }
+        #expect(solution.status == .optimal, "\(label)")
+        #expect(abs((solution.objective ?? .nan) - expected) <= 1e-6 * max(1, expected),
+                "\(label): \(solution.objective ?? .nan) vs brute force \(expected)")
+        if let bound = solution.bound { #expect(bound <= expected + 1e-6, "\(label): bound above the optimum") }
+        expectValidPlan(problem, solution)
+    }
+
     @Test("strong = textbook = brute force on small random instances", arguments: 0..<48)
     func randomInstance(seed: UInt64) {
         let problem = Self.instance(seed: seed)
         let expected = CapacitatedBruteForce.optimum(problem)
         for formulation in LocationFormulation.allCases {
-            let solution = Self.solve(problem, formulation)
-            guard let expected else {
-                #expect(solution.status == .infeasible, "seed \(seed) \(formulation): brute force finds no plan")
-                continue
-            }
-            #expect(solution.status == .optimal, "seed \(seed) \(formulation)")
-            #expect(abs((solution.objective ?? .nan) - expected) <= 1e-6 * max(1, expected),
-                    "seed \(seed) \(formulation): \(solution.objective ?? .nan) vs brute force \(expected)")
-            if let bound = solution.bound { #expect(bound <= expected + 1e-6, "seed \(seed) \(formulation): bound above the optimum") }
-            Self.expectValidPlan(problem, solution)
+            Self.expectBruteForceAnswer(problem, Self.solve(problem, formulation), expected, "seed \(seed) \(formulation)")
         }
     }
 
@@ -159,15 +164,7 @@ struct CapacitatedTests {
             pairBranchings += solver.pairBranchings
             fixings += solver.hubsFixed
             forbidden += solver.pairsFixed
-            guard let expected = CapacitatedBruteForce.optimum(problem) else {
-                #expect(solution.status == .infeasible, "\(problem.name): brute force finds no plan")
-                continue
-            }
-            #expect(solution.status == .optimal, "\(problem.name)")
-            #expect(abs((solution.objective ?? .nan) - expected) <= 1e-6 * max(1, expected),
-                    "\(problem.name): \(solution.objective ?? .nan) vs brute force \(expected)")
-            if let bound = solution.bound { #expect(bound <= expected + 1e-6, "\(problem.name): bound above the optimum") }
-            Self.expectValidPlan(problem, solution)
+            Self.expectBruteForceAnswer(problem, solution, CapacitatedBruteForce.optimum(problem), problem.name)
         }
         #expect(pairBranchings > 0, "no instance branched on a client-hub pair")
         #expect(fixings > 0, "probing fixed no hub")
