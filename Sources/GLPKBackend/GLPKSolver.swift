@@ -161,8 +161,8 @@ public final class GLPKSolver {
                      columns: (0..<n).map { Int8(glp_get_col_stat(problem, Int32($0 + 1))) })
     }
 
-    /// Restores a basis saved by `basis()`. Rows and columns added since are
-    /// made non-basic (so the basis keeps one basic variable per row); a
+    /// Restores a basis saved by `basis()`. Columns added since are made
+    /// non-basic (so the basis keeps one basic variable per row); a
     /// status that no longer fits a changed bound is corrected by GLPK.
     /// Ignored when rows were added since (the saved basis would be short).
     public func setBasis(_ basis: Basis) {
@@ -172,7 +172,6 @@ public final class GLPKSolver {
         for j in basis.columns.count..<model.variables.count { glp_set_col_stat(problem, Int32(j + 1), GLP_NL) }
         lpIsCurrent = false
     }
-
 
     /// Solves the LP relaxation from the last basis: by default the dual
     /// simplex (right after bound changes, e.g. branching, the basis stays

@@ -69,16 +69,14 @@ import LinearModel
 /// in, the closed ones left out, and the smallest free g_j for the remaining
 /// places. Nodes are taken best bound first; each child's LP starts from its
 /// parent's final basis (dual simplex after the bound changes, primal after
-/// new columns), which cut the simplex work per node about sevenfold on
-/// cpmp15.
+/// new columns) rather than from whatever node the search left last.
 ///
 /// **4. Probing.** After a node's pricing, L(u) also bounds what opening or
 /// closing each free hub would cost (`fixHubs`), and what forcing each
 /// client onto each hub would cost (`fixPairs`, from the knapsack tables); a
 /// hub or pair whose change cannot beat the incumbent is fixed (the pair
 /// forbidden) for the whole subtree. Forbidden pairs shrink the knapsacks
-/// and bar clusters from the master: on cpmp08, 12, 14 and 15 pair probing
-/// cut the time to prove 2-3.5 fold (13.0, 5.0, 7.7 and 5.4 s).
+/// and bar clusters from the master.
 ///
 /// **Incumbent.** `CapacitatedHeuristic`, its hubs re-assigned exactly by
 /// GLPK, a dive from the root (open the most used hub, price again, until the
@@ -522,11 +520,9 @@ final class CapacitatedPMedian {
         while !stopping() && clock.seconds < deadline {
             let outcome = generate(node)
             guard outcome.converged, outcome.bound <= cutoff, let primal = outcome.primal else { return }
-            var usage = [Double](repeating: 0, count: hubs)
-            for column in columns where column.variable.index < primal.count { usage[column.hub] += primal[column.variable.index] }
             if let plan = integralPlan(primal) { offer(open: plan.open, assignment: plan.assignment); return }
-            if let hub = (0..<hubs).filter({ node.state[$0] == .free && usage[$0] > 1e-6 && usage[$0] < 1 - 1e-6 })
-                .max(by: { usage[$0] < usage[$1] }) {
+            let usage = hubUsage(primal)
+            if let hub = fractionalHubs(node, usage).max(by: { usage[$0] < usage[$1] }) {
                 node.state[hub] = .open
                 continue
             }
@@ -534,6 +530,19 @@ final class CapacitatedPMedian {
             if open.count == p { _ = solveAssignment(open: open, timeLimit: max(0.1, min(5, deadline - clock.seconds))) }
             return
         }
+    }
+
+    /// Each hub's LP use y_j = sum_S lambda_jS (columns added after `primal`,
+    /// by a dive, are 0 in it).
+    private func hubUsage(_ primal: [Double]) -> [Double] {
+        var usage = [Double](repeating: 0, count: hubs)
+        for column in columns where column.variable.index < primal.count { usage[column.hub] += primal[column.variable.index] }
+        return usage
+    }
+
+    /// The free hubs whose LP use is fractional.
+    private func fractionalHubs(_ node: Node, _ usage: [Double]) -> [Int] {
+        (0..<hubs).filter { node.state[$0] == .free && usage[$0] > 1e-6 && usage[$0] < 1 - 1e-6 }
     }
 
     /// The plan of an integral master solution (nil when it is fractional or uses an artificial).
@@ -589,12 +598,10 @@ final class CapacitatedPMedian {
                 offer(open: plan.open, assignment: plan.assignment)
                 continue
             }
-            var usage = [Double](repeating: 0, count: hubs)
-            for column in columns where column.variable.index < primal.count { usage[column.hub] += primal[column.variable.index] }
+            let usage = hubUsage(primal)
             if let values = outcome.probe { probe(&node, values) }
             var children: [Node] = []
-            let fractional = (0..<hubs).filter { node.state[$0] == .free && usage[$0] > 1e-6 && usage[$0] < 1 - 1e-6 }
-            if let hub = fractional.min(by: { abs(usage[$0] - 0.5) < abs(usage[$1] - 0.5) }) {
+            if let hub = fractionalHubs(node, usage).min(by: { abs(usage[$0] - 0.5) < abs(usage[$1] - 0.5) }) {
                 var open = node, closed = node
                 open.state[hub] = .open; closed.state[hub] = .closed
                 children = [open, closed]
@@ -609,7 +616,7 @@ final class CapacitatedPMedian {
             if children.isEmpty {
                 let open = (0..<hubs).filter { usage[$0] > 0.5 }
                 let leaf = solveAssignment(open: open)
-                    if !leaf.complete { unfinished = min(unfinished, max(nodeBound, leaf.bound)) }
+                if !leaf.complete { unfinished = min(unfinished, max(nodeBound, leaf.bound)) }
                 continue
             }
             for var child in children {
