@@ -62,6 +62,51 @@ struct FrontierTests {
         #expect(sameMoney(frontier.largest.totalSaving, best), "\(context)")
     }
 
+    /// The bounds that the frontier spreads over every `k`: the line of a
+    /// group-limited LP (solved at one `k0`) and the sum of the `j` best groups
+    /// per host, each against the brute force's best saving of the service with
+    /// at most `j` groups, for every `j`.
+    @Test("an LP line from one k bounds every k, and so do the best groups per host", arguments: 0..<40)
+    func boundsForEveryK(seed: Int) throws {
+        let instance = RandomInstances.make(seed: 900 + seed)
+        let problem = try Problem(instance: instance, file: "random-\(seed)")
+        let brute = BruteForce(instance: instance)
+        let solver = ExactSolver(problem: problem)
+        let engine = solver.makeEngine().engine
+        var lines = 0
+        for service in problem.services.indices {
+            let table = brute.table(service)
+            let atMost = table.indices.map { j in table.prefix(j + 1).compactMap { $0?.saving }.max() }
+            let tolerance = 1e-6 * max(1, atMost.compactMap { $0 }.max() ?? 0)
+            let participants = problem.services[service].participants
+            let best = try #require(solver.bestGroupPerHost(engine: engine, service: service, councils: participants))
+            let sorted = best.map(\.saving).sorted(by: >)
+            for (j, value) in atMost.enumerated() {
+                guard let value else { continue }
+                let bound = sorted.prefix(j).reduce(0, +)
+                #expect(bound >= value - tolerance, "seed \(seed) service \(service) j = \(j): \(bound) < \(value)")
+            }
+            for k0 in 1..<max(2, atMost.count) {
+                let master = GroupMaster(problem: problem, services: [service], groupLimit: k0)
+                var stats = SolveStatistics()
+                guard let line = engine.relaxationLine(master, stats: &stats) else {
+                    // Phase 1 is the search's business: without columns, rows that keep_together
+                    // makes equalities leave the LP infeasible.
+                    #expect(!problem.services[service].keepTogether.isEmpty, "seed \(seed) service \(service) k0 = \(k0): no line")
+                    continue
+                }
+                lines += 1
+                for (j, value) in atMost.enumerated() {
+                    guard let value else { continue }
+                    let bound = line.intercept + line.slope * Double(j)
+                    #expect(bound >= value - tolerance, "seed \(seed) service \(service) k0 = \(k0), j = \(j): \(bound) < \(value)")
+                }
+            }
+        }
+        #expect(lines > 0 || problem.services.allSatisfy { !$0.keepTogether.isEmpty || $0.participants.count < 2 },
+                "seed \(seed): no line tested")
+    }
+
     @Test("a chosen number of points spreads k over 1...K_max and keeps K_max", arguments: 0..<12)
     func someOfThePoints(seed: Int) throws {
         let instance = RandomInstances.make(seed: 500 + seed, councils: 6...7)

@@ -52,6 +52,12 @@ struct BranchAndPrice {
         var statistics = SolveStatistics()
         /// Set when the search stopped with work left, to resume it.
         var state: SearchState?
+        /// With a group-limit row `Σ x ≤ k0`: the converged root LP's value
+        /// `U` and the row's dual `λ`, as the line `(U − λ·k0) + λ·k`. LP
+        /// duality makes it an upper bound on the best plan with at most `k`
+        /// groups for every `k`, not only `k0` (the root's duals stay feasible
+        /// when only the row's bound changes; cuts are valid for every plan).
+        var rootLine: (intercept: Double, slope: Double)?
     }
 
     /// The earlier of the global time limit and this search's deadline.
@@ -196,6 +202,55 @@ struct BranchAndPrice {
         }
         if let row = master.groupLimitRow { extra = min(extra, largest * master.model.constraints[row.index].upper) }
         return total + extra
+    }
+
+    /// The line `(U − λ·k0) + λ·k` of a converged LP over `master` without
+    /// branching decisions (see `Outcome.rootLine`); nil without a group-limit
+    /// row, or once columns are retired (then the LP bounds only plans better
+    /// than one incumbent).
+    static func line(_ master: GroupMaster, _ lp: LPResult) -> (intercept: Double, slope: Double)? {
+        guard let row = master.groupLimitRow, lp.termination == .optimal, master.rules.isEmpty,
+              !master.isComplete, !master.retired.contains(true) else { return nil }
+        let slope = lp.duals[row.index]
+        return (lp.objective - slope * master.model.constraints[row.index].upper, slope)
+    }
+
+    /// Column generation only, at the top of the tree with the master's
+    /// current group limit: the line of its converged LP, or nil when a limit
+    /// stopped it first.
+    func relaxationLine(_ master: GroupMaster, stats: inout SolveStatistics) -> (intercept: Double, slope: Double)? {
+        master.apply([:])
+        let relaxation = generateColumns(master, stats: &stats, label: "relaxation")
+        return relaxation.converged ? BranchAndPrice.line(master, relaxation.lp) : nil
+    }
+
+    /// Sifting: loads `pool` into `master` a batch at a time, the columns of
+    /// largest reduced cost under the last LP's duals, until none is positive
+    /// (or a limit stops it; the columns left out are found again by pricing
+    /// if they matter). A cold LP over all of a large pool is slow: 9.5 s for
+    /// England's fostering and adoption with 34,000 columns.
+    func sift(_ master: GroupMaster, pool: [GroupColumn], batch: Int = 500, stats: inout SolveStatistics) {
+        var waiting = pool.filter { master.services.contains($0.service) }
+        while !waiting.isEmpty && !stopping() {
+            let watch = Stopwatch()
+            let lp = master.solveRelaxation(timeLimit: remaining)
+            stats.lpSeconds += watch.seconds
+            guard lp.termination == .optimal else { return }
+            var prices: [Int: GroupPrices] = [:]
+            for service in master.services { prices[service] = master.prices(for: service, lp: lp) }
+            let epsilon = 1e-9 * max(1, abs(lp.objective)) + 1e-7
+            var positive: [(index: Int, value: Double)] = []
+            for (index, column) in waiting.enumerated() {
+                let value = prices[column.service]!.value(of: column)
+                if value > epsilon { positive.append((index, value)) }
+            }
+            if positive.isEmpty { return }
+            positive.sort { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
+            let chosen: [Int] = positive.prefix(batch).map { $0.index }
+            master.add(chosen.map { waiting[$0] })
+            let taken = Set(chosen)
+            waiting = waiting.indices.filter { !taken.contains($0) }.map { waiting[$0] }
+        }
     }
 
     // MARK: Closing the gap by enumeration
@@ -575,6 +630,12 @@ struct BranchAndPrice {
         /// A bound on every plan better than the incumbent from GLPK over a complete pool.
         var cap = state.cap
         var exhausted = false
+        var rootLine: (intercept: Double, slope: Double)?
+        /// Records the line of a converged root LP (see `Outcome.rootLine`),
+        /// before the cut rounds (they may be stopped) and again after them.
+        func takeRootLine(_ lp: LPResult) {
+            if let line = BranchAndPrice.line(master, lp) { rootLine = line }
+        }
         defer {
             state.incumbent = incumbent
             state.open = open
@@ -643,6 +704,7 @@ struct BranchAndPrice {
                 let nodeBound = min(node.bound, relaxation.bound ?? relaxation.lp.objective)
                 var lp = relaxation.lp
                 if node.depth == 0 {
+                    takeRootLine(lp)
                     // Root: tighten with subset-row cuts, then look for a good plan.
                     var current = relaxation
                     var rounds = 0
@@ -676,6 +738,7 @@ struct BranchAndPrice {
                     }
                     lp = current.lp
                     rootBound = current.bound ?? current.lp.objective
+                    takeRootLine(lp)
                     let watch = Stopwatch()
                     if let plan = dive(master, stats: &stats) { offer(plan) }
                     stats.mipSeconds += watch.seconds
@@ -725,18 +788,23 @@ struct BranchAndPrice {
         master.apply([:])
         stats.columns = master.columns.count
         stats.branchNodes = processed - (resumed ? state.processed : 0)
-        guard let incumbent else {
+        var outcome: Outcome
+        if let incumbent {
+            if exhausted {
+                outcome = Outcome(status: .optimal, groups: incumbent.groups, saving: incumbent.saving,
+                                  bound: max(incumbent.saving, openBound() ?? incumbent.saving), statistics: stats)
+            } else {
+                let bound = openBound().map { max($0, incumbent.saving) }
+                outcome = Outcome(status: .feasible, groups: incumbent.groups, saving: incumbent.saving,
+                                  bound: bound.map { $0.isFinite ? $0 : nil } ?? nil, statistics: stats, state: state)
+            }
+        } else {
             let status: Plan.Status = exhausted ? .infeasible : .noSolution
-            return Outcome(status: status, groups: [], saving: 0, bound: exhausted ? nil : openBound(), statistics: stats,
-                           state: exhausted ? nil : state)
+            outcome = Outcome(status: status, groups: [], saving: 0, bound: exhausted ? nil : openBound(), statistics: stats,
+                              state: exhausted ? nil : state)
         }
-        if exhausted {
-            return Outcome(status: .optimal, groups: incumbent.groups, saving: incumbent.saving,
-                           bound: max(incumbent.saving, openBound() ?? incumbent.saving), statistics: stats)
-        }
-        let bound = openBound().map { max($0, incumbent.saving) }
-        return Outcome(status: .feasible, groups: incumbent.groups, saving: incumbent.saving,
-                       bound: bound.map { $0.isFinite ? $0 : nil } ?? nil, statistics: stats, state: state)
+        outcome.rootLine = rootLine
+        return outcome
     }
 }
 

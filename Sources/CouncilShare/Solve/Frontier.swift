@@ -98,8 +98,9 @@ extension ExactSolver {
     /// when a limit or a stop request leaves the group-limited solves undone.
     ///
     /// `options.timeLimit` is given to each stage: to the max-saving plan, to
-    /// the parts' group-limited solves together (each takes an equal share of
-    /// what is left), and to each point of step 4 (at most `points` of them).
+    /// the parts' group-limited solves together, and to the points of step 4
+    /// together (in the last two, each solve takes an equal share of what is
+    /// left), so a whole frontier takes about three time limits.
     /// `options.shouldStop` skips the solves not yet done; every point still
     /// gets a plan and a bound (unproven ones are marked `interrupted`).
     /// If no max-saving plan is found (proven infeasible, or stopped first),
@@ -121,6 +122,13 @@ extension ExactSolver {
         }
         let largestSeconds = clock.seconds
         var tables = parts.map { PartTable(part: $0, solver: self) }
+        for index in tables.indices {
+            if options.shouldStop() { break }
+            if let best = bestGroupPerHost(engine: engine, service: parts[index].service, councils: parts[index].councils) {
+                tables[index].cap(bestGroupPerHost: best.map(\.saving))
+                if problem.services[parts[index].service].keepTogether.isEmpty { tables[index].offer(greedy: best) }
+            }
+        }
 
         // Each solve gets an equal share of the time left for them all.
         var perSolve = options
@@ -134,15 +142,31 @@ extension ExactSolver {
             let label = partLabel(service: part.service, councils: part.councils)
             let master = GroupMaster(problem: problem, services: [part.service], groupLimit: tables[index].largestCount,
                                      councils: part.councils)
-            master.add(part.columns)
+            // The LP bound of every j first, from K_p − 1 down (each LP starts
+            // from the last one's basis and columns), in at most half of this
+            // part's share of the time. The part's columns are sifted in.
+            let count = tables[index].largestCount - 1
+            if let end { partEngine.deadline = clock.seconds + 0.5 * max(0, end - clock.seconds) * Double(count) / Double(total - done) }
+            master.setGroupLimit(count)
+            partEngine.sift(master, pool: part.columns, stats: &frontier.statistics)
+            for limit in stride(from: count, through: 1, by: -1) {
+                if options.shouldStop() { break solving }
+                master.setGroupLimit(limit)
+                guard let line = partEngine.relaxationLine(master, stats: &frontier.statistics) else { break }
+                tables[index].cap(line: line)
+            }
             var previous: [GroupColumn] = []
             for limit in 1..<tables[index].largestCount {
                 if options.shouldStop() { break solving }
+                if let known = tables[index].groups[limit], tables[index].savings[limit] > previous.reduce(0, { $0 + $1.saving }) {
+                    previous = known
+                }
                 if let end { partEngine.deadline = clock.seconds + max(0, end - clock.seconds) / Double(total - done) }
                 let watch = Stopwatch()
                 let outcome = solveAtMost(limit, master: master, engine: partEngine, previous: previous,
                                           largest: part.outcome.groups, statistics: &frontier.statistics)
                 tables[index].record(outcome, groupLimit: limit, seconds: watch.seconds)
+                if let line = outcome.rootLine { tables[index].cap(line: line) }
                 if outcome.status == .optimal || outcome.status == .feasible { previous = outcome.groups }
                 done += 1
                 onProgress?(FrontierProgress(
@@ -181,8 +205,10 @@ extension ExactSolver {
 
     /// Step 4: each point the parts left unproven is solved as a whole, on one
     /// master over all services with the row "at most k groups" (holding the
-    /// max-saving columns), warm-started from its plan, with its own time
-    /// limit; the better plan and the smaller bound are kept.
+    /// max-saving columns), warm-started from its plan, smallest `k` first,
+    /// each with an equal share of the time left of one time limit for them
+    /// all; the better plan and the smaller bound are kept. A converged root
+    /// LP bounds every point (its line), which may settle points not yet solved.
     private func solveWhole(_ frontier: inout Frontier, pools: [[GroupColumn]], engine: BranchAndPrice) {
         let open = frontier.points.indices.filter {
             frontier.points[$0].plan.status == .feasible || frontier.points[$0].plan.status == .noSolution
@@ -192,14 +218,31 @@ extension ExactSolver {
         var perPoint = options
         perPoint.timeLimit = nil
         var pointEngine = BranchAndPrice(problem: problem, options: perPoint, clock: clock, enumerators: engine.enumerators)
-        for index in open {
+        // One time limit for all of them: each point gets an equal share of
+        // what is left, so the small `k` that prove fast hand time on.
+        let end = options.timeLimit.map { clock.seconds + $0 }
+        for (position, index) in open.enumerated() {
             if options.shouldStop() { return }
-            pointEngine.deadline = options.timeLimit.map { clock.seconds + $0 }
+            // Another point's line may have settled this one.
+            let current = frontier.points[index].plan
+            if current.status == .feasible, let bound = current.bound,
+               bound - current.totalSaving <= options.relativeGap * max(1, abs(current.totalSaving)) { continue }
+            if let end { pointEngine.deadline = clock.seconds + max(0, end - clock.seconds) / Double(open.count - position) }
             let watch = Stopwatch()
             var plan = frontier.points[index].plan
             let outcome = solveAtMost(frontier.points[index].groupLimit, master: master, engine: pointEngine,
                                       previous: plan.groups, largest: frontier.largest.groups, statistics: &frontier.statistics)
             frontier.points[index].seconds += watch.seconds
+            if let line = outcome.rootLine {
+                // A bound for every point, not only this one.
+                for other in frontier.points.indices where frontier.points[other].plan.status != .infeasible {
+                    var plan = frontier.points[other].plan
+                    let bound = line.intercept + line.slope * Double(frontier.points[other].groupLimit)
+                    plan.bound = min(plan.bound ?? .infinity, bound)
+                    if plan.status != .noSolution { plan.bound = max(plan.bound!, plan.totalSaving) }
+                    frontier.points[other].plan = plan
+                }
+            }
             switch outcome.status {
             case .optimal, .feasible:
                 if plan.status == .noSolution || outcome.saving > plan.totalSaving {
@@ -221,6 +264,25 @@ extension ExactSolver {
             plan.normalise(problem: problem)
             frontier.points[index].plan = plan
         }
+    }
+
+    /// For each council of a part, the largest saving of a group it hosts
+    /// (the saving of a group is the one with its best host, and each member
+    /// set is listed from that host only, so no plan's group is missed); nil
+    /// when a stop request cut the listing short. The groups of a plan are
+    /// disjoint, so they have distinct best hosts: no plan with at most `j`
+    /// groups saves more than the `j` largest of these together.
+    func bestGroupPerHost(engine: BranchAndPrice, service: Int, councils: [Int]) -> [GroupColumn]? {
+        var outside = [Bool](repeating: true, count: problem.councilCount)
+        for council in councils { outside[council] = false }
+        var best: [Int: GroupColumn] = [:]
+        let finished = engine.enumerators[service].enumerate(
+            prices: .savings(councils: problem.councilCount), threshold: 0, perHostLimit: 1,
+            excluded: outside, hosts: councils, shouldStop: options.shouldStop
+        ) { column, _ in
+            if column.saving > best[column.host]?.saving ?? 0 { best[column.host] = column }
+        }
+        return finished ? best.keys.sorted().map { best[$0]! } : nil
     }
 
     /// `S` is non-decreasing: a plan for a smaller `k` serves a larger one,
@@ -294,6 +356,45 @@ struct PartTable {
         }
         for limit in bounds.indices.reversed().dropFirst() {
             bounds[limit] = max(min(bounds[limit], bounds[limit + 1]), savings[limit])
+        }
+    }
+
+    /// Lowers every bound to the line `intercept + slope · j` (a bound for
+    /// every `j`, see `BranchAndPrice.Outcome.rootLine`).
+    mutating func cap(line: (intercept: Double, slope: Double)) {
+        for limit in bounds.indices.dropFirst() where bounds[limit] > -.infinity {
+            bounds[limit] = max(min(bounds[limit], line.intercept + line.slope * Double(limit)), savings[limit])
+        }
+    }
+
+    /// Lowers each bound `S_p(j)` to the sum of the `j` largest best savings
+    /// per host (see `ExactSolver.bestGroupPerHost`).
+    mutating func cap(bestGroupPerHost values: [Double]) {
+        let sorted = values.map { max(0, $0) }.sorted(by: >)
+        var sum = 0.0
+        for limit in bounds.indices.dropFirst() {
+            if limit <= sorted.count { sum += sorted[limit - 1] }
+            if bounds[limit] > -.infinity { bounds[limit] = max(min(bounds[limit], sum), savings[limit]) }
+        }
+    }
+
+    /// Plans from the best group per host: the largest first, each next one
+    /// that shares no council with those taken (for a part without
+    /// keep-together pairs, any set of disjoint valid groups is a plan).
+    mutating func offer(greedy columns: [GroupColumn]) {
+        var taken = Set<Int>()
+        var plan: [GroupColumn] = []
+        var saving = 0.0
+        for column in columns.sorted(by: { $0.saving != $1.saving ? $0.saving > $1.saving : $0.members.lexicographicallyPrecedes($1.members) }) {
+            guard plan.count + 1 < savings.count else { break }
+            guard column.saving > 0, column.members.allSatisfy({ !taken.contains($0) }) else { continue }
+            taken.formUnion(column.members)
+            plan.append(column)
+            saving += column.saving
+            if saving > savings[plan.count] {
+                groups[plan.count] = plan
+                savings[plan.count] = saving
+            }
         }
     }
 
