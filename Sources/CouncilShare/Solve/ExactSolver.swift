@@ -19,11 +19,8 @@ import Foundation
 ///   saving is the largest reachable.
 /// - `min_groups` (lexicographic): with `S(k)` the largest saving using at
 ///   most `k` groups, the answer is the smallest `k` with `S(k) >= target`
-///   and the plan attaining `S(k)`. The LP relaxation with a group-limit row
-///   gives `LP(k) >= S(k)`, so a binary search on `LP` gives the first `k`
-///   worth trying; then `S(k)` is solved exactly for `k, k+1, ...`, each
-///   warm-started from the better of the last plan and the `k` best groups
-///   of the max-saving plan.
+///   and the plan attaining `S(k)`, found through the frontier's bounds and
+///   plans for every `k` (see `fewestGroups`).
 public struct ExactSolver {
     public let problem: Problem
     public let options: SolveOptions
@@ -272,7 +269,29 @@ public struct ExactSolver {
     // MARK: min_groups
 
     func minGroups(_ engine: BranchAndPrice) -> Plan {
-        let (largest, pools, _) = largestSaving(engine)
+        // The frontier's machinery (see `frontier`), each of its three stages
+        // with a third of the time limit.
+        var stageOptions = options
+        stageOptions.timeLimit = options.timeLimit.map { $0 / 3 }
+        return ExactSolver(problem: problem, options: stageOptions).fewestGroups()
+    }
+
+    /// `min_groups` through the frontier's tables: the max-saving plan (step 1),
+    /// every part's bounds and greedy plans for every `j` (step 2), the parts'
+    /// exact solves for the `j` up to the first `k` whose combined plan meets
+    /// the target (step 3), combined (step 4). No plan with `k` groups meets
+    /// the target where the combined bound is below it; the points from the
+    /// first `k` whose bound meets it up to the first whose plan does are then
+    /// solved as wholes (step 5). The answer is the first point whose plan
+    /// meets the target; it is optimal when every smaller `k` is proven too
+    /// few and the point's saving is proven.
+    func fewestGroups() -> Plan {
+        var work = frontierParts(solveUpTo: { combined in
+            combined.indices.first { combined[$0].groups != nil && meetsTarget(combined[$0].saving) } ?? Int.max
+        })
+        var largest = work.frontier.largest
+        largest.statistics = work.frontier.statistics
+        largest.targetSaving = problem.targetSaving
         guard largest.status == .optimal || largest.status == .feasible else {
             var result = emptyPlan(largest.status)
             result.objective = .minGroups
@@ -280,75 +299,39 @@ public struct ExactSolver {
             result.bound = largest.status == .noSolution ? largest.bound : nil
             return result
         }
-        if !meetsTarget(largest.totalSaving) { return applyTarget(to: largest) }
-        var statistics = largest.statistics
-
-        // The largest plan meets the target; the proven lower bound on the group count.
-        var lowerBound = 0
-        let upper = largest.groupCount
-        let master = limitedMaster(pools: pools, limit: upper)
-
-        func finish(_ plan: Plan, status: Plan.Status) -> Plan {
+        if !meetsTarget(largest.totalSaving) {
+            var result = applyTarget(to: largest)
+            result.objective = .minGroups
+            return result
+        }
+        func finish(_ plan: Plan, status: Plan.Status, lowerBound: Int) -> Plan {
             var result = plan
             result.status = status
             result.objective = .minGroups
+            result.targetSaving = problem.targetSaving
             result.serviceOutcomes = []
-            result.groupsLowerBound = status == .optimal ? plan.groupCount : lowerBound
-            result.statistics = statistics
+            result.groupsLowerBound = min(lowerBound, plan.groupCount)
+            result.statistics = work.frontier.statistics
             return result
         }
-
-        // Binary search on the LP bound: LP(k) < target proves k groups are too few.
-        var low = 0, high = upper
-        while low < high {
-            if engine.stopping() { return finish(largest, status: .feasible) }
-            let middle = (low + high) / 2
-            master.setGroupLimit(middle)
-            var stats = SolveStatistics()
-            // `process` runs phase 1 first when the pool's LP has no feasible point
-            // (keep_together rows), so "infeasible" here is a proof, not a gap in the pool.
-            let root = BranchAndPrice.Node(rules: [:], bound: .infinity, depth: 0, order: 0)
-            let result = engine.process(master, root, stats: &stats, label: "at most \(middle) groups (LP)")
-            statistics.absorb(stats)
-            let tooFew: Bool
-            switch result {
-            case .infeasible:
-                tooFew = true
-            case .solved(let relaxation):
-                tooFew = !meetsTarget(relaxation.bound ?? relaxation.lp.objective)
-            case .stopped:
-                return finish(largest, status: .feasible)
-            }
-            if tooFew { low = middle + 1 } else { high = middle }
+        let combined = work.combined
+        let maxGroups = largest.groupCount
+        let firstPlan = combined.indices.first { combined[$0].groups != nil && meetsTarget(combined[$0].saving) } ?? maxGroups
+        let firstBound = min(firstPlan, combined.indices.first { meetsTarget(combined[$0].bound) } ?? maxGroups)
+        makePoints(&work, limits: Array(firstBound...firstPlan))
+        finishPoints(&work)
+        let points = work.frontier.points
+        func hasPlan(_ plan: Plan) -> Bool { plan.status == .optimal || plan.status == .feasible }
+        guard let chosen = points.first(where: { hasPlan($0.plan) && meetsTarget($0.plan.totalSaving) }) else {
+            return finish(largest, status: .feasible, lowerBound: firstBound)
         }
-        lowerBound = low
-        engine.report("fewest groups: at least \(low) by the LP", nil, nil)
-
-        var previous: [GroupColumn] = []
-        for limit in low...upper {
-            if limit == upper { return finish(largest, status: largest.status == .optimal ? .optimal : .feasible) }
-            if engine.stopping() { return finish(largest, status: .feasible) }
-            let outcome = solveAtMost(limit, master: master, engine: engine, previous: previous, largest: largest.groups,
-                                      statistics: &statistics)
-            switch outcome.status {
-            case .optimal where meetsTarget(outcome.saving):
-                return finish(plan(from: outcome), status: .optimal)
-            case .optimal, .infeasible:
-                lowerBound = limit + 1
-                previous = outcome.groups
-            case .feasible:
-                if meetsTarget(outcome.saving) { return finish(plan(from: outcome), status: .feasible) }
-                if let bound = outcome.bound, !meetsTarget(bound) {
-                    lowerBound = limit + 1
-                    previous = outcome.groups
-                } else {
-                    return finish(largest, status: .feasible)
-                }
-            case .noSolution:
-                return finish(largest, status: .feasible)
-            }
-        }
-        return finish(largest, status: .feasible)
+        // Below `firstBound` the combined bounds are under the target; from it on,
+        // a point is too few when it has no plan at all or its bound is under the target.
+        let lowerBound = points.first { point in
+            !(point.plan.status == .infeasible || point.plan.bound.map { !meetsTarget($0) } ?? false)
+        }?.groupLimit ?? chosen.groupLimit
+        let proven = lowerBound >= chosen.plan.groupCount && chosen.plan.status == .optimal
+        return finish(chosen.plan, status: proven ? .optimal : .feasible, lowerBound: lowerBound)
     }
 
     // MARK: Shared by min_groups and the frontier

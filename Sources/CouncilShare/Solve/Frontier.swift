@@ -107,6 +107,33 @@ extension ExactSolver {
     /// `points` is empty.
     public func frontier(points count: Int? = nil,
                          onProgress: ((FrontierProgress) -> Void)? = nil) -> Frontier {
+        var work = frontierParts(onProgress: onProgress)
+        guard let maxGroups = work.frontier.maxGroups else {
+            work.frontier.interrupted = options.shouldStop()
+            return work.frontier
+        }
+        makePoints(&work, limits: Frontier.groupLimits(maxGroups: maxGroups, count: count))
+        finishPoints(&work)
+        return work.frontier
+    }
+
+    /// Steps 1-4 of `frontier`, and what steps 5 and on need.
+    struct FrontierWork {
+        /// The max-saving plan and statistics so far; no points yet.
+        var frontier: Frontier
+        var pools: [[GroupColumn]]
+        var engine: BranchAndPrice
+        /// `PartTable.combine` of the parts' tables, indexed by `k` (empty
+        /// when no max-saving plan was found).
+        var combined: [PartTable.Entry] = []
+        var largestSeconds: Double = 0
+    }
+
+    /// Steps 1-4. `solveUpTo`, given the tables combined after step 2, may
+    /// cap the `j` that step 3 solves (`min_groups` needs only the `j` up to
+    /// the first `k` whose plan meets the target).
+    func frontierParts(solveUpTo: (([PartTable.Entry]) -> Int)? = nil,
+                       onProgress: ((FrontierProgress) -> Void)? = nil) -> FrontierWork {
         let (engine, buildSeconds) = makeEngine()
         var (largest, pools, parts) = largestSaving(engine)
         largest.statistics.buildSeconds += buildSeconds
@@ -116,9 +143,8 @@ extension ExactSolver {
         largest.normalise(problem: problem)
         var frontier = Frontier(instance: problem.name, points: [], largest: largest, targetSaving: problem.targetSaving)
         frontier.statistics = largest.statistics
-        guard let maxGroups = frontier.maxGroups else {
-            frontier.interrupted = options.shouldStop()
-            return frontier
+        guard frontier.maxGroups != nil else {
+            return FrontierWork(frontier: frontier, pools: pools, engine: engine)
         }
         let largestSeconds = clock.seconds
         var tables = parts.map { PartTable(part: $0, solver: self) }
@@ -129,13 +155,15 @@ extension ExactSolver {
                 if problem.services[parts[index].service].keepTogether.isEmpty { tables[index].offer(greedy: best) }
             }
         }
+        let solveCap = solveUpTo.map { $0(PartTable.combine(tables)) } ?? Int.max
+        func solves(_ table: PartTable) -> Int { max(0, min(table.largestCount - 1, solveCap)) }
 
         // Each solve gets an equal share of the time left for them all.
         var perSolve = options
         perSolve.timeLimit = nil
         var partEngine = BranchAndPrice(problem: problem, options: perSolve, clock: clock, enumerators: engine.enumerators)
         let end = options.timeLimit.map { clock.seconds + $0 }
-        let total = tables.reduce(0) { $0 + max(0, $1.largestCount - 1) }
+        let total = tables.reduce(0) { $0 + solves($1) }
         var done = 0
         solving: for index in tables.indices where tables[index].largestCount >= 2 {
             let part = parts[index]
@@ -146,7 +174,8 @@ extension ExactSolver {
             // from the last one's basis and columns), in at most half of this
             // part's share of the time. The part's columns are sifted in.
             let count = tables[index].largestCount - 1
-            if let end { partEngine.deadline = clock.seconds + 0.5 * max(0, end - clock.seconds) * Double(count) / Double(total - done) }
+            let share = Double(max(1, solves(tables[index]))) / Double(max(1, total - done))
+            if let end { partEngine.deadline = clock.seconds + 0.5 * max(0, end - clock.seconds) * share }
             master.setGroupLimit(count)
             partEngine.sift(master, pool: part.columns, stats: &frontier.statistics)
             for limit in stride(from: count, through: 1, by: -1) {
@@ -156,7 +185,7 @@ extension ExactSolver {
                 tables[index].cap(line: line)
             }
             var previous: [GroupColumn] = []
-            for limit in 1..<tables[index].largestCount {
+            for limit in stride(from: 1, through: solves(tables[index]), by: 1) {
                 if options.shouldStop() { break solving }
                 if let known = tables[index].groups[limit], tables[index].savings[limit] > previous.reduce(0, { $0 + $1.saving }) {
                     previous = known
@@ -174,9 +203,15 @@ extension ExactSolver {
                     saving: outcome.status == .optimal || outcome.status == .feasible ? outcome.saving : nil))
             }
         }
-        let combined = PartTable.combine(tables)
-        for limit in Frontier.groupLimits(maxGroups: maxGroups, count: count) {
-            let entry = combined[limit]
+        return FrontierWork(frontier: frontier, pools: pools, engine: engine, combined: PartTable.combine(tables),
+                            largestSeconds: largestSeconds)
+    }
+
+    /// The points for `limits` from the combined tables.
+    func makePoints(_ work: inout FrontierWork, limits: [Int]) {
+        let maxGroups = work.frontier.maxGroups
+        for limit in limits {
+            let entry = work.combined[limit]
             var plan = emptyPlan(.infeasible)
             plan.objective = .maxSaving
             plan.targetSaving = nil
@@ -191,16 +226,19 @@ extension ExactSolver {
                 plan.bound = entry.bound.isFinite ? entry.bound : nil
             }
             plan.normalise(problem: problem)
-            frontier.points.append(Frontier.Point(groupLimit: limit, plan: plan,
-                                                  seconds: entry.seconds + (limit == maxGroups ? largestSeconds : 0)))
+            work.frontier.points.append(Frontier.Point(groupLimit: limit, plan: plan,
+                                                       seconds: entry.seconds + (limit == maxGroups ? work.largestSeconds : 0)))
         }
-        solveWhole(&frontier, pools: pools, engine: engine)
-        settle(&frontier.points)
-        frontier.interrupted = options.shouldStop()
-        for index in frontier.points.indices {
-            frontier.points[index].interrupted = frontier.interrupted && frontier.points[index].plan.status != .optimal
+    }
+
+    /// Step 5 on the points, then `settle`, and the interrupted marks.
+    func finishPoints(_ work: inout FrontierWork) {
+        solveWhole(&work.frontier, pools: work.pools, engine: work.engine)
+        settle(&work.frontier.points)
+        work.frontier.interrupted = options.shouldStop()
+        for index in work.frontier.points.indices {
+            work.frontier.points[index].interrupted = work.frontier.interrupted && work.frontier.points[index].plan.status != .optimal
         }
-        return frontier
     }
 
     /// Step 4: each point the parts left unproven is solved as a whole, on one
@@ -422,8 +460,9 @@ struct PartTable {
     /// groups among the parts (max-plus convolution), for plans and for
     /// bounds, then the best over `k' ≤ k` ("at most k"). Each entry carries
     /// the seconds of the solves whose plans it combines.
-    static func combine(_ tables: [PartTable]) -> [(groups: [GroupColumn]?, saving: Double, bound: Double, seconds: Double)] {
-        typealias Entry = (groups: [GroupColumn]?, saving: Double, bound: Double, seconds: Double)
+    typealias Entry = (groups: [GroupColumn]?, saving: Double, bound: Double, seconds: Double)
+
+    static func combine(_ tables: [PartTable]) -> [Entry] {
         var best: [Entry] = [([], 0, 0, 0)]
         for var table in tables {
             table.settle()
