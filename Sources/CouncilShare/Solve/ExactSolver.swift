@@ -336,12 +336,14 @@ public struct ExactSolver {
 
     // MARK: Shared by min_groups and the frontier
 
-    /// One master over every service that can share, holding the columns of
-    /// the max-saving search (`pools`), with the row "at most `limit` groups".
-    func limitedMaster(pools: [[GroupColumn]], limit: Int) -> GroupMaster {
+    /// One master over every service that can share, with the row "at most
+    /// `limit` groups", into which `engine` sifts the columns of the
+    /// max-saving search (`pools`; see `BranchAndPrice.sift`).
+    func limitedMaster(pools: [[GroupColumn]], limit: Int, engine: BranchAndPrice,
+                       statistics: inout SolveStatistics) -> GroupMaster {
         let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
         let master = GroupMaster(problem: problem, services: services, groupLimit: limit)
-        master.add(pools.flatMap { $0 })
+        engine.sift(master, pool: pools.flatMap { $0 }, stats: &statistics)
         return master
     }
 
