@@ -292,7 +292,7 @@ public struct ExactSolver {
         var largest = work.frontier.largest
         largest.statistics = work.frontier.statistics
         largest.targetSaving = problem.targetSaving
-        guard largest.status == .optimal || largest.status == .feasible else {
+        guard largest.status.hasPlan else {
             var result = emptyPlan(largest.status)
             result.objective = .minGroups
             result.statistics = largest.statistics
@@ -321,8 +321,7 @@ public struct ExactSolver {
         makePoints(&work, limits: Array(firstBound...firstPlan))
         finishPoints(&work)
         let points = work.frontier.points
-        func hasPlan(_ plan: Plan) -> Bool { plan.status == .optimal || plan.status == .feasible }
-        guard let chosen = points.first(where: { hasPlan($0.plan) && meetsTarget($0.plan.totalSaving) }) else {
+        guard let chosen = points.first(where: { $0.plan.status.hasPlan && meetsTarget($0.plan.totalSaving) }) else {
             return finish(largest, status: .feasible, lowerBound: firstBound)
         }
         // Below `firstBound` the combined bounds are under the target; from it on,

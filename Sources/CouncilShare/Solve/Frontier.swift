@@ -32,7 +32,7 @@ public struct Frontier: Sendable {
     public var largest: Plan
     /// `K_max`, the groups of `largest` (nil when no plan was found).
     public var maxGroups: Int? {
-        largest.status == .optimal || largest.status == .feasible ? largest.groupCount : nil
+        largest.status.hasPlan ? largest.groupCount : nil
     }
     /// The problem's target, for reports (the frontier itself ignores it).
     public var targetSaving: Double?
@@ -196,11 +196,11 @@ extension ExactSolver {
                                           largest: part.outcome.groups, statistics: &frontier.statistics)
                 tables[index].record(outcome, groupLimit: limit, seconds: watch.seconds)
                 if let line = outcome.rootLine { tables[index].cap(line: line) }
-                if outcome.status == .optimal || outcome.status == .feasible { previous = outcome.groups }
+                if outcome.status.hasPlan { previous = outcome.groups }
                 done += 1
                 onProgress?(FrontierProgress(
                     done: done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
-                    saving: outcome.status == .optimal || outcome.status == .feasible ? outcome.saving : nil))
+                    saving: outcome.status.hasPlan ? outcome.saving : nil))
             }
         }
         return FrontierWork(frontier: frontier, pools: pools, engine: engine, combined: PartTable.combine(tables),
@@ -330,12 +330,11 @@ extension ExactSolver {
     /// and a bound for a larger `k` bounds a smaller one. A point whose plan
     /// then comes within the relative gap of its bound is optimal.
     func settle(_ points: inout [Frontier.Point]) {
-        func hasPlan(_ plan: Plan) -> Bool { plan.status == .optimal || plan.status == .feasible }
         for index in points.indices.dropFirst() {
             let previous = points[index - 1].plan
             let current = points[index].plan
-            guard hasPlan(previous), current.status != .infeasible,
-                  !hasPlan(current) || previous.totalSaving > current.totalSaving else { continue }
+            guard previous.status.hasPlan, current.status != .infeasible,
+                  !current.status.hasPlan || previous.totalSaving > current.totalSaving else { continue }
             var plan = points[index].plan
             plan.groups = previous.groups
             plan.totalSaving = previous.totalSaving
@@ -348,7 +347,7 @@ extension ExactSolver {
             var plan = points[index].plan
             if let bound = plan.bound { ceiling = min(ceiling, bound) }
             guard ceiling.isFinite else { continue }
-            plan.bound = hasPlan(plan) ? max(ceiling, plan.totalSaving) : ceiling
+            plan.bound = plan.status.hasPlan ? max(ceiling, plan.totalSaving) : ceiling
             if plan.status == .feasible, ceiling - plan.totalSaving <= options.relativeGap * max(1, abs(plan.totalSaving)) {
                 plan.status = .optimal
             }

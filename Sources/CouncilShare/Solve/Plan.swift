@@ -6,6 +6,9 @@ public struct Plan: Sendable {
     public enum Status: String, Sendable {
         case optimal, feasible, infeasible
         case noSolution = "no_solution"
+
+        /// True when the status comes with a plan (proven or not).
+        public var hasPlan: Bool { self == .optimal || self == .feasible }
     }
 
     public var instance: String
