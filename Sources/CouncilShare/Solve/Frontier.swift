@@ -183,6 +183,8 @@ extension ExactSolver {
                 master.setGroupLimit(limit)
                 guard let line = partEngine.relaxationLine(master, stats: &frontier.statistics) else { break }
                 tables[index].cap(line: line)
+                onProgress?(FrontierProgress(done: done, total: total, elapsed: clock.seconds,
+                                             stage: label + ": LP bound with at most \(limit) groups", saving: nil))
             }
             var previous: [GroupColumn] = []
             for limit in stride(from: 1, through: solves(tables[index]), by: 1) {
