@@ -98,9 +98,10 @@ extension ExactSolver {
     /// when a limit or a stop request leaves the group-limited solves undone.
     ///
     /// `options.timeLimit` is given to each stage: to the max-saving plan, to
-    /// the parts' group-limited solves together, and to the points of step 4
-    /// together (in the last two, each solve takes an equal share of what is
-    /// left), so a whole frontier takes about three time limits.
+    /// the parts' work of steps 2-3 together, and to the points of step 5
+    /// together with what the first two left of theirs (in the last two,
+    /// each solve takes an equal share of what is left), so a whole frontier
+    /// takes about three time limits.
     /// `options.shouldStop` skips the solves not yet done; every point still
     /// gets a plan and a bound (unproven ones are marked `interrupted`).
     /// If no max-saving plan is found (proven infeasible, or stopped first),
@@ -261,8 +262,10 @@ extension ExactSolver {
         // what is left, so the small `k` that prove fast hand time on. The
         // columns are sifted in first, in at most half of it (a cold LP over
         // all 64,769 of England's pooled columns took GLPK 41 s, sifting 4.8 s).
-        let end = options.timeLimit.map { clock.seconds + $0 }
-        pointEngine.deadline = options.timeLimit.map { clock.seconds + 0.5 * $0 }
+        // Step 5 also gets what the first stages left of theirs: it ends
+        // three time limits after the start.
+        let end = options.timeLimit.map { max(clock.seconds + $0, 3 * $0) }
+        pointEngine.deadline = end.map { clock.seconds + 0.5 * ($0 - clock.seconds) }
         let master = limitedMaster(pools: pools, limit: maxGroups, engine: pointEngine, statistics: &frontier.statistics)
         for (position, index) in open.enumerated() {
             if options.shouldStop() { return }
