@@ -98,7 +98,7 @@ struct FrontierTests {
                 lines += 1
                 for (j, value) in atMost.enumerated() {
                     guard let value else { continue }
-                    let bound = line.intercept + line.slope * Double(j)
+                    let bound = line.at(j)
                     #expect(bound >= value - tolerance, "seed \(seed) service \(service) k0 = \(k0), j = \(j): \(bound) < \(value)")
                 }
             }

@@ -52,12 +52,19 @@ struct BranchAndPrice {
         var statistics = SolveStatistics()
         /// Set when the search stopped with work left, to resume it.
         var state: SearchState?
-        /// With a group-limit row `Σ x ≤ k0`: the converged root LP's value
-        /// `U` and the row's dual `λ`, as the line `(U − λ·k0) + λ·k`. LP
-        /// duality makes it an upper bound on the best plan with at most `k`
-        /// groups for every `k`, not only `k0` (the root's duals stay feasible
-        /// when only the row's bound changes; cuts are valid for every plan).
-        var rootLine: (intercept: Double, slope: Double)?
+        /// With a group-limit row: its root LP's line (see `BoundLine`).
+        var rootLine: BoundLine?
+    }
+
+    /// With a group-limit row `Σ x ≤ k0`: a converged LP's value `U` and the
+    /// row's dual `λ`, as the line `(U − λ·k0) + λ·k`. LP duality makes it an
+    /// upper bound on the best plan with at most `k` groups for every `k`,
+    /// not only `k0` (the duals stay feasible when only the row's bound
+    /// changes; cuts are valid for every plan).
+    struct BoundLine {
+        var intercept: Double
+        var slope: Double
+        func at(_ k: Int) -> Double { intercept + slope * Double(k) }
     }
 
     /// The earlier of the global time limit and this search's deadline.
@@ -204,21 +211,21 @@ struct BranchAndPrice {
         return total + extra
     }
 
-    /// The line `(U − λ·k0) + λ·k` of a converged LP over `master` without
-    /// branching decisions (see `Outcome.rootLine`); nil without a group-limit
+    /// The line of a converged LP over `master` without branching decisions
+    /// (see `BoundLine`); nil without a group-limit
     /// row, or once columns are retired (then the LP bounds only plans better
     /// than one incumbent).
-    static func line(_ master: GroupMaster, _ lp: LPResult) -> (intercept: Double, slope: Double)? {
+    static func line(_ master: GroupMaster, _ lp: LPResult) -> BoundLine? {
         guard let row = master.groupLimitRow, lp.termination == .optimal, master.rules.isEmpty,
               !master.isComplete, !master.retired.contains(true) else { return nil }
         let slope = lp.duals[row.index]
-        return (lp.objective - slope * master.model.constraints[row.index].upper, slope)
+        return BoundLine(intercept: lp.objective - slope * master.model.constraints[row.index].upper, slope: slope)
     }
 
     /// Column generation only, at the top of the tree with the master's
     /// current group limit: the line of its converged LP, or nil when a limit
     /// stopped it first.
-    func relaxationLine(_ master: GroupMaster, stats: inout SolveStatistics) -> (intercept: Double, slope: Double)? {
+    func relaxationLine(_ master: GroupMaster, stats: inout SolveStatistics) -> BoundLine? {
         master.apply([:])
         let relaxation = generateColumns(master, stats: &stats, label: "relaxation")
         return relaxation.converged ? BranchAndPrice.line(master, relaxation.lp) : nil
@@ -630,7 +637,7 @@ struct BranchAndPrice {
         /// A bound on every plan better than the incumbent from GLPK over a complete pool.
         var cap = state.cap
         var exhausted = false
-        var rootLine: (intercept: Double, slope: Double)?
+        var rootLine: BoundLine?
         /// Records the line of a converged root LP (see `Outcome.rootLine`),
         /// before the cut rounds (they may be stopped) and again after them.
         func takeRootLine(_ lp: LPResult) {

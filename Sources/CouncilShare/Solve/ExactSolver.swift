@@ -32,13 +32,16 @@ public struct ExactSolver {
     }
 
     public func solve() -> Plan {
-        let (engine, buildSeconds) = makeEngine()
         var plan: Plan
         switch problem.objective {
-        case .maxSaving: plan = maxSaving(engine)
-        case .minGroups: plan = minGroups(engine)
+        case .maxSaving:
+            let (engine, buildSeconds) = makeEngine()
+            plan = maxSaving(engine)
+            plan.statistics.buildSeconds += buildSeconds
+        case .minGroups:
+            // The frontier's stages build their own engine (and count its set-up).
+            plan = minGroups()
         }
-        plan.statistics.buildSeconds += buildSeconds
         plan.statistics.seconds = clock.seconds
         plan.normalise(problem: problem)
         return plan
@@ -268,7 +271,7 @@ public struct ExactSolver {
 
     // MARK: min_groups
 
-    func minGroups(_ engine: BranchAndPrice) -> Plan {
+    func minGroups() -> Plan {
         // The frontier's machinery (see `frontier`), each of its three stages
         // with a third of the time limit.
         var stageOptions = options
@@ -286,9 +289,11 @@ public struct ExactSolver {
     /// meets the target; it is optimal when every smaller `k` is proven too
     /// few and the point's saving is proven.
     func fewestGroups() -> Plan {
-        var work = frontierParts(solveUpTo: { combined in
-            combined.indices.first { combined[$0].groups != nil && meetsTarget(combined[$0].saving) } ?? Int.max
-        })
+        /// The first `k` whose combined plan meets the target.
+        func firstPlanMeeting(_ combined: [PartTable.Entry]) -> Int? {
+            combined.indices.first { combined[$0].groups != nil && meetsTarget(combined[$0].saving) }
+        }
+        var work = frontierParts(solveUpTo: { firstPlanMeeting($0) ?? Int.max })
         var largest = work.frontier.largest
         largest.statistics = work.frontier.statistics
         largest.targetSaving = problem.targetSaving
@@ -316,7 +321,7 @@ public struct ExactSolver {
         }
         let combined = work.combined
         let maxGroups = largest.groupCount
-        let firstPlan = combined.indices.first { combined[$0].groups != nil && meetsTarget(combined[$0].saving) } ?? maxGroups
+        let firstPlan = firstPlanMeeting(combined) ?? maxGroups
         let firstBound = min(firstPlan, combined.indices.first { meetsTarget(combined[$0].bound) } ?? maxGroups)
         makePoints(&work, limits: Array(firstBound...firstPlan))
         finishPoints(&work)

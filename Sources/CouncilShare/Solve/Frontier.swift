@@ -222,8 +222,7 @@ extension ExactSolver {
                 plan.groups = groups
                 plan.totalSaving = entry.saving
                 plan.bound = entry.bound.isFinite ? max(entry.bound, entry.saving) : nil
-                let proven = entry.bound - entry.saving <= options.relativeGap * max(1, abs(entry.saving))
-                plan.status = proven ? .optimal : .feasible
+                plan.status = proven(saving: entry.saving, bound: entry.bound) ? .optimal : .feasible
             } else if entry.bound > -.infinity {
                 plan.status = .noSolution
                 plan.bound = entry.bound.isFinite ? entry.bound : nil
@@ -271,8 +270,7 @@ extension ExactSolver {
             if options.shouldStop() { return }
             // Another point's line may have settled this one.
             let current = frontier.points[index].plan
-            if current.status == .feasible, let bound = current.bound,
-               bound - current.totalSaving <= options.relativeGap * max(1, abs(current.totalSaving)) { continue }
+            if current.status == .feasible, let bound = current.bound, proven(saving: current.totalSaving, bound: bound) { continue }
             if let end { pointEngine.deadline = clock.seconds + max(0, end - clock.seconds) / Double(open.count - position) }
             let watch = Stopwatch()
             var plan = frontier.points[index].plan
@@ -283,7 +281,7 @@ extension ExactSolver {
                 // A bound for every point, not only this one.
                 for other in frontier.points.indices where frontier.points[other].plan.status != .infeasible {
                     var plan = frontier.points[other].plan
-                    let bound = line.intercept + line.slope * Double(frontier.points[other].groupLimit)
+                    let bound = line.at(frontier.points[other].groupLimit)
                     plan.bound = min(plan.bound ?? .infinity, bound)
                     if plan.status != .noSolution { plan.bound = max(plan.bound!, plan.totalSaving) }
                     frontier.points[other].plan = plan
@@ -331,6 +329,11 @@ extension ExactSolver {
         return finished ? best.keys.sorted().map { best[$0]! } : nil
     }
 
+    /// Whether a point's plan is within the relative gap of its bound.
+    func proven(saving: Double, bound: Double) -> Bool {
+        bound - saving <= options.relativeGap * max(1, abs(saving))
+    }
+
     /// `S` is non-decreasing: a plan for a smaller `k` serves a larger one,
     /// and a bound for a larger `k` bounds a smaller one. A point whose plan
     /// then comes within the relative gap of its bound is optimal.
@@ -353,7 +356,7 @@ extension ExactSolver {
             if let bound = plan.bound { ceiling = min(ceiling, bound) }
             guard ceiling.isFinite else { continue }
             plan.bound = plan.status.hasPlan ? max(ceiling, plan.totalSaving) : ceiling
-            if plan.status == .feasible, ceiling - plan.totalSaving <= options.relativeGap * max(1, abs(plan.totalSaving)) {
+            if plan.status == .feasible, proven(saving: plan.totalSaving, bound: ceiling) {
                 plan.status = .optimal
             }
             points[index].plan = plan
@@ -404,11 +407,11 @@ struct PartTable {
         }
     }
 
-    /// Lowers every bound to the line `intercept + slope · j` (a bound for
-    /// every `j`, see `BranchAndPrice.Outcome.rootLine`).
-    mutating func cap(line: (intercept: Double, slope: Double)) {
+    /// Lowers every bound to the line's value at `j` (a bound for every `j`,
+    /// see `BranchAndPrice.BoundLine`).
+    mutating func cap(line: BranchAndPrice.BoundLine) {
         for limit in bounds.indices.dropFirst() where bounds[limit] > -.infinity {
-            bounds[limit] = max(min(bounds[limit], line.intercept + line.slope * Double(limit)), savings[limit])
+            bounds[limit] = max(min(bounds[limit], line.at(limit)), savings[limit])
         }
     }
 
