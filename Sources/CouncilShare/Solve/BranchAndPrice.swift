@@ -151,8 +151,9 @@ struct BranchAndPrice {
                 stats.pricingSeconds += watch.seconds
                 found.sort { $0.1 > $1.1 }
                 if master.add(found.map(\.0)) > 0 { continue }
-                // Everything found was already in the pool: price fully.
-                complete = true
+                // Everything found was already in the pool (GLPK's tolerances
+                // let a pool column price out a little): the block below
+                // prices every host, since only a full round gives a bound.
             }
             stats.pricingSeconds += watch.seconds
             if !complete {
