@@ -157,15 +157,22 @@ struct CapacitatedTests {
     @Test("branch-and-price alone = brute force, pair branching and probing exercised")
     func branchAndPriceAlone() {
         let problems = (UInt64(0)..<48).filter { $0 % 4 != 3 }.map(Self.instance) + (UInt64(0)..<16).map(Self.tightInstance)
-        var pairBranchings = 0, fixings = 0, forbidden = 0
+        var pairBranchings = 0, fixings = 0, forbidden = 0, subgradientBounds = 0
         for problem in problems {
             let solver = CapacitatedPMedian(problem: problem, options: LocationOptions())
             let solution = solver.solve()
             pairBranchings += solver.pairBranchings
             fixings += solver.hubsFixed
             forbidden += solver.pairsFixed
-            Self.expectBruteForceAnswer(problem, solution, CapacitatedBruteForce.optimum(problem), problem.name)
+            let optimum = CapacitatedBruteForce.optimum(problem)
+            Self.expectBruteForceAnswer(problem, solution, optimum, problem.name)
+            // The root's subgradient bound is a lower bound (a wrong step or L(u) would overshoot).
+            if let bound = solver.subgradientBound, let optimum {
+                subgradientBounds += 1
+                #expect(bound <= optimum + 1e-6 * max(1, abs(optimum)), "\(problem.name): subgradient bound \(bound) > optimum \(optimum)")
+            }
         }
+        #expect(subgradientBounds > 0, "no root ran the subgradient")
         #expect(pairBranchings > 0, "no instance branched on a client-hub pair")
         #expect(fixings > 0, "probing fixed no hub")
         #expect(forbidden > 0, "probing forbade no client-hub pair")
