@@ -458,9 +458,9 @@ final class CapacitatedPMedian {
                 if stale >= 20 { theta /= 2; stale = 0 }
             }
             if bestBound >= cutoff { break }
-            let chosen = (0..<hubs).filter { value.g[$0] < .infinity }.sorted {
-                value.g[$0] != value.g[$1] ? value.g[$0] < value.g[$1] : $0 < $1
-            }.prefix(p)
+            // The p clusters L(u) takes, in `split`'s order.
+            guard let taken = split(node, Probe(sumU: 0, g: value.g, u: u)) else { return nil }
+            let chosen = taken.free.prefix(taken.places)
             var covered = [Int](repeating: 0, count: clients)
             for hub in chosen {
                 for client in value.members[hub] { covered[client] += 1 }
