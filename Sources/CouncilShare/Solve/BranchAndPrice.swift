@@ -652,6 +652,17 @@ struct BranchAndPrice {
             state.rootBound = rootBound
             state.cap = cap
         }
+        /// Improves the incumbent by exchanges over the pool (`improveByExchange`),
+        /// for at most a twentieth of the time left (half a second at least).
+        /// Not with a group limit (a move may add groups) or obligations
+        /// (moves ignore them).
+        func exchange() {
+            guard master.groupLimitRow == nil, !master.hasObligations, let found = incumbent else { return }
+            let watch = Stopwatch()
+            let seconds = remaining.map { max(0.5, 0.05 * $0) } ?? .infinity
+            offer(improveByExchange(master, plan: found.groups, until: clock.seconds + seconds))
+            stats.mipSeconds += watch.seconds
+        }
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
         func openBound() -> Double? {
             guard let top = open.map(\.bound).max() else { return nil }
@@ -750,11 +761,13 @@ struct BranchAndPrice {
                     let watch = Stopwatch()
                     if let plan = dive(master, stats: &stats) { offer(plan) }
                     stats.mipSeconds += watch.seconds
+                    exchange()
                     report(label + ": dive", incumbent?.saving, rootBound)
                     // GLPK over the root pool, warm-started from the dive: on England's
                     // districts it needs 2-3 s to reach the pool's best plan, far
                     // better than the dive, so it gets a quarter of this search's time.
                     runPoolMIP(seconds: max(2, 0.25 * (remaining ?? 8)))
+                    exchange()
                     report(label + ": root", incumbent?.saving, rootBound)
                     if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
                        options.enumerationLimit > 0, remaining.map({ $0 >= minimumSecondsToComplete }) ?? true, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
