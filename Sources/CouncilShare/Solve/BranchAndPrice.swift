@@ -23,6 +23,8 @@ import LinearModel
 /// 4. **Incumbents.** A heuristic plan (checked feasible first) is GLPK's
 ///    warm start for a short branch-and-cut over the pool at the root and
 ///    now and then during the search; integral node LPs are incumbents too.
+///    The root's dive and every plan GLPK returns go through an exchange
+///    local search over the pool (`improveByExchange`).
 /// 5. **Completing the pool.** When the root leaves a gap, every group that
 ///    a plan better than the incumbent could use is enumerated from the root
 ///    duals (reduced-cost fixing over all columns; see `enumerateImproving`).
@@ -628,6 +630,8 @@ struct BranchAndPrice {
             stats.mipNodes += result.nodes
             if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
             master.apply(saved)
+            // An optimal pool MIP's plan is the pool's best (within the gap): nothing to exchange.
+            if result.solution != nil && result.termination != .optimal { exchange() }
             return result
         }
 
@@ -767,7 +771,6 @@ struct BranchAndPrice {
                     // districts it needs 2-3 s to reach the pool's best plan, far
                     // better than the dive, so it gets a quarter of this search's time.
                     runPoolMIP(seconds: max(2, 0.25 * (remaining ?? 8)))
-                    exchange()
                     report(label + ": root", incumbent?.saving, rootBound)
                     if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
                        options.enumerationLimit > 0, remaining.map({ $0 >= minimumSecondsToComplete }) ?? true, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
