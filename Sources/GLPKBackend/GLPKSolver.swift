@@ -306,10 +306,26 @@ public final class GLPKSolver {
     public enum FileFormat { case cplexLP, freeMPS }
 
     /// Writes the model; returns false when GLPK could not write the file.
+    ///
+    /// MPS has no objective sense: GLPK's own reader (`glpsol --freemps`)
+    /// and most others minimise. GLPK's writer drops the sense silently and
+    /// its reader rejects an `OBJSENSE` section, so a maximisation model is
+    /// written as the minimisation of its negated objective (GLPK always
+    /// names the objective row `R0000000` in MPS). The CPLEX LP format
+    /// states the sense and is written as is.
     public func write(_ format: FileFormat, to path: String) -> Bool {
         switch format {
-        case .cplexLP: return glp_write_lp(problem, nil, path) == 0
-        case .freeMPS: return glp_write_mps(problem, GLP_MPS_FILE, nil, path) == 0
+        case .cplexLP:
+            return glp_write_lp(problem, nil, path) == 0
+        case .freeMPS:
+            guard model.sense == .maximize else { return glp_write_mps(problem, GLP_MPS_FILE, nil, path) == 0 }
+            let copy = glp_create_prob()
+            defer { glp_delete_prob(copy) }
+            glp_copy_prob(copy, problem, GLP_ON)
+            glp_set_obj_dir(copy, GLP_MIN)
+            // Column 0 is the objective's constant term.
+            for column in 0...glp_get_num_cols(copy) { glp_set_obj_coef(copy, column, -glp_get_obj_coef(copy, column)) }
+            return glp_write_mps(copy, GLP_MPS_FILE, nil, path) == 0
         }
     }
 

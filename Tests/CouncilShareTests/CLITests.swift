@@ -237,7 +237,7 @@ struct CLITests {
         #expect(run.code == 0, "\(run)")
     }
 
-    @Test("export --lp writes a model to maximise; --mps writes MPS")
+    @Test("export --lp writes a model to maximise; --mps writes MPS minimising the negated saving")
     func export() throws {
         let folder = try CLI.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -253,6 +253,17 @@ struct CLITests {
         let text = try String(contentsOfFile: mps, encoding: .utf8)
         #expect(text.contains("ROWS"))
         #expect(text.contains("COLUMNS"))
+        // MPS has no sense and readers minimise: every group's objective
+        // coefficient (row R0000000) is minus its saving, so negative.
+        var coefficients: [Double] = []
+        for line in text.split(separator: "\n") where line.hasPrefix(" join_") {
+            let fields = line.split(separator: " ")
+            for index in stride(from: 1, to: fields.count - 1, by: 2) where fields[index] == "R0000000" {
+                coefficients.append(Double(fields[index + 1]) ?? .nan)
+            }
+        }
+        #expect(!coefficients.isEmpty)
+        #expect(coefficients.allSatisfy { $0 < 0 }, "\(coefficients.filter { !($0 < 0) })")
     }
 
     @Test("generate is deterministic for a seed and writes a valid instance")

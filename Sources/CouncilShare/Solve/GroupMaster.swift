@@ -320,5 +320,6 @@ final class GroupMaster {
 
     func violation(of values: [Double]) -> String? { model.violation(of: values) }
 
+    /// Writes the master (an MPS file minimises the negated saving, see `GLPKSolver.write`).
     func write(_ format: GLPKSolver.FileFormat, to path: String) -> Bool { solver.write(format, to: path) }
 }
