@@ -9,7 +9,7 @@ import Testing
 @Suite("Exchange local search over the pool")
 struct ExchangeTests {
     @Test("greedy and empty starts improve to valid plans no better than the bound")
-    func improvesWithinTheOptimum() throws {
+    func improvesWithinTheBound() throws {
         var improved = 0
         var cases = 0
         for seed in 1...6 {
@@ -20,7 +20,7 @@ struct ExchangeTests {
             // what the plans are held to.
             var (engine, _) = ExactSolver(problem: problem).makeEngine()
             for service in problem.services.indices where problem.services[service].participants.count >= 2 {
-                // Fill the pool by solving the service exactly.
+                // Fill the pool with the exact search (time-limited, so it may stop with a bound).
                 let master = GroupMaster(problem: problem, services: [service], groupLimit: nil)
                 engine.deadline = engine.clock.seconds + 5
                 let search = engine.solve(master, seed: [], label: "exact")
