@@ -37,6 +37,30 @@ struct CompletePoolTests {
         #expect(completed > 0)
     }
 
+    /// `export` stops once the pool is complete instead of solving the MIP too:
+    /// the file must still hold an optimal plan, and say it is complete.
+    @Test("export stops at a complete pool, which holds the optimal plan")
+    func exportHoldsTheOptimum() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(getpid())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (councils, seed) in [(36, 3), (36, 6), (44, 3), (50, 3)] {
+            let problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
+                                      file: "generated-\(seed)")
+            let plan = ExactSolver(problem: problem).solve()
+            #expect(plan.status == .optimal)
+            let path = folder.appendingPathComponent("\(councils)-\(seed).lp").path
+            let result = try ModelExport(problem: problem, options: SolveOptions()).write(.cplexLP, to: path)
+            #expect(result.complete, "\(councils)/\(seed)")
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            for group in plan.groups {
+                let name = "join_\(problem.services[group.service].id)_"
+                    + group.members.map { problem.councils[$0].id }.joined(separator: "_") + "_host_"
+                #expect(text.contains(name), "\(councils)/\(seed): the optimal plan's \(name) is not in the file")
+            }
+        }
+    }
+
     /// A master is reused across group limits (min_groups, the frontier): what was
     /// retired for one limit's incumbent must come back for the next.
     @Test("min_groups and the frontier: the same answers with and without completed pools")

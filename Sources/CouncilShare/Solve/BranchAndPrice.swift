@@ -45,6 +45,9 @@ struct BranchAndPrice {
     let enumerators: [GroupEnumerator]
     /// This search's own deadline in seconds on `clock` (nil: the global limit only).
     var deadline: Double?
+    /// Stop as soon as the pool is complete (it then holds an optimal plan):
+    /// what `ModelExport` needs, without solving the MIP itself.
+    var stopAtCompletePool = false
 
     struct Outcome {
         var status: Plan.Status
@@ -676,6 +679,7 @@ struct BranchAndPrice {
         // Once per call: a resumed search (more time) gives GLPK another go.
         var settledCompletePool = false
         search: while true {
+            if master.isComplete && stopAtCompletePool { break }
             if master.isComplete && !settledCompletePool && !stopping(), let found = incumbent {
                 // Every column of a better plan is in the pool: first GLPK's branch-and-cut
                 // over it (no pricing) for part of the time, then, if it is not settled,

@@ -5,7 +5,9 @@ import GLPKBackend
 /// Writes the MIP that other solvers can solve: the set-packing master over
 /// all services, holding every column generated for the LP optimum and every
 /// group whose reduced cost is within the gap of the incumbent (see
-/// `BranchAndPrice`), so that its optimum is the instance's optimum.
+/// `BranchAndPrice`), so that its optimum is the instance's optimum. The
+/// search stops as soon as the pool is complete (or solved): it does not
+/// solve the MIP it writes.
 public struct ModelExport {
     public let problem: Problem
     public let options: SolveOptions
@@ -26,7 +28,9 @@ public struct ModelExport {
 
     public func write(_ format: Format, to path: String) throws -> Result {
         let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
-        let engine = BranchAndPrice(problem: problem, options: options, clock: Stopwatch(), enumerators: enumerators)
+        var engine = BranchAndPrice(problem: problem, options: options, clock: Stopwatch(), enumerators: enumerators)
+        // A complete pool holds an optimal plan: the file needs no more.
+        engine.stopAtCompletePool = true
         let services = problem.services.indices.filter { problem.services[$0].participants.count >= 2 }
         let master = GroupMaster(problem: problem, services: services, groupLimit: nil)
         var seed: [GroupColumn] = []
@@ -45,6 +49,6 @@ public struct ModelExport {
             throw InputError(file: path, record: "", message: "cannot be written: \(String(cString: strerror(errno)))")
         }
         return Result(rows: master.model.constraints.count, columns: master.model.variables.count,
-                      complete: outcome.status == .optimal || outcome.status == .infeasible)
+                      complete: outcome.status == .optimal || outcome.status == .infeasible || master.isComplete)
     }
 }
