@@ -41,8 +41,7 @@ struct CompletePoolTests {
     /// the file must still hold an optimal plan, and say it is complete.
     @Test("export stops at a complete pool, which holds the optimal plan")
     func exportHoldsTheOptimum() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try CLI.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for (councils, seed) in [(36, 3), (36, 6), (44, 3), (50, 3)] {
             let problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),

@@ -59,7 +59,7 @@ extension BranchAndPrice {
         var stamp = 0
         passes: while changed {
             changed = false
-            for (offset, group) in pool.enumerated() where !chosen.contains(group.members) {
+            for group in pool where !chosen.contains(group.members) {
                 if stopping() || clock.seconds >= deadline { break passes }
                 let tolerance = 1e-9 * max(1, abs(total))
                 var dropped: [Int] = []
@@ -75,7 +75,6 @@ extension BranchAndPrice {
                 // Refill the freed councils greedily from the pool (`containing` lists are in pool order).
                 for council in freed { free[council] = true }
                 stamp += 1
-                seen[offset] = stamp
                 var candidates: [Int] = []
                 for council in freed {
                     for other in containing[council] where seen[other] != stamp {
