@@ -11,9 +11,10 @@ import LinearModel
 ///    When no group prices out, the LP value is a proven bound for the node.
 ///    (Phase 1 first, when `keep_together` makes rows equalities and the
 ///    node's LP has no feasible point among the pool's columns.)
-/// 2. **Root cuts.** Subset-row cuts on triples of councils tighten the root
-///    LP; they stay in the master (valid everywhere) and enter pricing as
-///    penalties on groups that meet a triple twice.
+/// 2. **Root cuts.** Subset-row cuts (`SubsetRowCut`) on triples of councils
+///    tighten the root LP, and on three to five councils a complete pool's
+///    LP (step 5); they stay in the master (valid everywhere) and enter
+///    pricing as penalties.
 /// 3. **Ryan-Foster branching.** A fractional LP solution always has a pair
 ///    of councils `(a, b)` of one service whose "togetherness"
 ///    `Σ_{g ⊇ {a,b}} x_g` is strictly between 0 and 1; one child requires
@@ -390,7 +391,11 @@ struct BranchAndPrice {
             if let last, last - lp.objective < 1e-7 * max(1, abs(lp.objective)), rounds >= 3 { return lp.objective }
             last = lp.objective
             if lp.objective <= incumbent.saving + options.relativeGap * max(1, abs(incumbent.saving)) { return lp.objective }
-            let added = separateSubsetRowCuts(master, lp: lp)
+            // With the four- and five-council shapes (the root's search uses triples only):
+            // on England's fostering and adoption they take the complete pool's LP bound
+            // from £1,060.07m to about £1,059.84m. (Pricing, should the pool be reopened,
+            // respects every shape; see `GroupPrices.cutPenalty`.)
+            let added = separateSubsetRowCuts(master, lp: lp, larger: true)
             stats.cuts += added
             rounds += 1
             if added == 0 { break }
@@ -401,23 +406,30 @@ struct BranchAndPrice {
 
     // MARK: Subset-row cuts
 
-    /// Adds the most violated subset-row cuts: triples of councils of one
-    /// service whose groups holding at least two of them add up to more than 1.
-    /// Returns how many were added.
-    func separateSubsetRowCuts(_ master: GroupMaster, lp: LPResult) -> Int {
+    /// Adds the most violated subset-row cuts (`SubsetRowCut`) and returns how
+    /// many it added. Triples are searched exhaustively: any three councils
+    /// that fractional groups join pairwise. The four- and five-council shapes
+    /// are searched around each council `a` of a fractional group, over the
+    /// eight councils that share the most LP weight with it (`a` at 2/3 with
+    /// three of them; `a` and four of them at 1/3).
+    func separateSubsetRowCuts(_ master: GroupMaster, lp: LPResult, larger: Bool) -> Int {
         let values = master.groupValues(lp)
         let n = problem.councilCount
-        var found: [(service: Int, triple: [Int], violation: Double)] = []
+        var found: [(service: Int, cut: SubsetRowCut, violation: Double)] = []
         for service in master.services {
             var pair: [Int: Double] = [:]
             var triple: [[Int]: Double] = [:]
             var touching: [Int: Set<Int>] = [:]
             var fractionalCouncils = Set<Int>()
+            var support: [(members: [Int], x: Double)] = []
+            var supportOf: [Int: [Int]] = [:]
             for (offset, column) in master.columns.enumerated() where column.service == service {
                 let x = values[offset]
                 if x <= 1e-6 { continue }
                 if x < 1 - 1e-6 { fractionalCouncils.formUnion(column.members) }
                 let members = column.members
+                for council in members { supportOf[council, default: []].append(support.count) }
+                support.append((members, x))
                 for a in 0..<members.count { for b in (a + 1)..<members.count {
                     pair[members[a] * n + members[b], default: 0] += x
                     touching[members[a], default: []].insert(members[b])
@@ -431,27 +443,68 @@ struct BranchAndPrice {
                     for c in after[(index + 1)...] where touching[b]?.contains(c) == true {
                         let lhs = (pair[a * n + b] ?? 0) + (pair[a * n + c] ?? 0) + (pair[b * n + c] ?? 0)
                             - 2 * (triple[[a, b, c]] ?? 0)
-                        if lhs > 1 + 1e-3 { found.append((service, [a, b, c], lhs - 1)) }
+                        if lhs > 1 + 1e-3 { found.append((service, .triple([a, b, c]), lhs - 1)) }
                     }
                 }
+            }
+            // Four and five councils around each fractional council.
+            var stamp = [Int](repeating: -1, count: support.count)
+            var round = 0
+            var seen = Set<SubsetRowCut>()
+            func consider(_ cut: SubsetRowCut) {
+                guard seen.insert(cut).inserted else { return }
+                round += 1
+                var lhs = 0.0
+                for council in cut.councils {
+                    for index in supportOf[council] ?? [] where stamp[index] != round {
+                        stamp[index] = round
+                        let coefficient = cut.coefficient(support[index].members)
+                        if coefficient > 0 { lhs += Double(coefficient) * support[index].x }
+                    }
+                }
+                let violation = lhs - Double(cut.rightSide)
+                if violation > 1e-3 { found.append((service, cut, violation)) }
+            }
+            for a in fractionalCouncils.sorted() where larger {
+                let near = (touching[a] ?? []).sorted { lhs, rhs in
+                    let l = pair[min(a, lhs) * n + max(a, lhs)] ?? 0, r = pair[min(a, rhs) * n + max(a, rhs)] ?? 0
+                    return l != r ? l > r : lhs < rhs
+                }.prefix(8)
+                forEachCombination(of: Array(near), size: 3) { consider(.four(heavy: a, $0)) }
+                forEachCombination(of: Array(near), size: 4) { consider(.five([a] + $0)) }
             }
         }
         found.sort { lhs, rhs in
             if lhs.violation != rhs.violation { return lhs.violation > rhs.violation }
             if lhs.service != rhs.service { return lhs.service < rhs.service }
-            return lhs.triple.lexicographicallyPrecedes(rhs.triple)
+            if lhs.cut.councils != rhs.cut.councils { return lhs.cut.councils.lexicographicallyPrecedes(rhs.cut.councils) }
+            return lhs.cut.weights.lexicographicallyPrecedes(rhs.cut.weights)
         }
         // At most one new cut per council per round, so that cuts spread out.
         var used = Set<[Int]>()
         var added = 0
-        for cut in found where added < 200 {
-            if cut.triple.contains(where: { used.contains([cut.service, $0]) }) { continue }
-            if master.addCut(service: cut.service, triple: cut.triple) {
+        for candidate in found where added < 200 {
+            if candidate.cut.councils.contains(where: { used.contains([candidate.service, $0]) }) { continue }
+            if master.addCut(service: candidate.service, candidate.cut) {
                 added += 1
-                for council in cut.triple { used.insert([cut.service, council]) }
+                for council in candidate.cut.councils { used.insert([candidate.service, council]) }
             }
         }
         return added
+    }
+
+    /// Calls `body` with every subset of `items` of `size` elements, in lexicographic order of positions.
+    func forEachCombination(of items: [Int], size: Int, _ body: ([Int]) -> Void) {
+        guard size <= items.count else { return }
+        var positions = Array(0..<size)
+        while true {
+            body(positions.map { items[$0] })
+            var slot = size - 1
+            while slot >= 0 && positions[slot] == items.count - size + slot { slot -= 1 }
+            if slot < 0 { return }
+            positions[slot] += 1
+            for next in (slot + 1)..<size { positions[next] = positions[next - 1] + 1 }
+        }
     }
 
     // MARK: Primal heuristic
@@ -739,7 +792,7 @@ struct BranchAndPrice {
                     let cutsUntil = remaining.map { clock.seconds + 0.2 * $0 } ?? .infinity
                     while rounds < 25 && !stopping() && clock.seconds < cutsUntil {
                         rounds += 1
-                        let added = separateSubsetRowCuts(master, lp: current.lp)
+                        let added = separateSubsetRowCuts(master, lp: current.lp, larger: false)
                         if added == 0 { break }
                         stats.cuts += added
                         let before = current.bound ?? current.lp.objective

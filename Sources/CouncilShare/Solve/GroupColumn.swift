@@ -18,9 +18,64 @@ public struct GroupColumn: Hashable, Sendable {
     }
 }
 
+/// A subset-row cut (a rank-1 Chvátal-Gomory cut) on a few councils `S` of
+/// one service: the rows `Σ_{g ∋ i} x_g ≤ 1` of `i ∈ S` with multipliers
+/// `w_i / d`, added and rounded down,
+///
+///     Σ_g ⌊Σ_{i ∈ g ∩ S} w_i / d⌋ · x_g  ≤  ⌊Σ_{i ∈ S} w_i / d⌋,
+///
+/// which every plan meets (the sum is at most `Σ w_i / d` for any plan,
+/// and its left side is an integer once each coefficient is rounded down).
+/// The three shapes used (Jepsen et al. 2008; Pecin et al. 2017) are the
+/// ones that cut off the LP's usual fractional patterns over groups of up to
+/// five: three councils at 1/2 (`triple`: a group meeting two of them counts
+/// once, right side 1), four councils at 2/3, 1/3, 1/3, 1/3 (`four`: right
+/// side 1) and five councils at 1/3 (`five`: a group meeting three counts
+/// once, right side 1).
+public struct SubsetRowCut: Hashable, Sendable {
+    /// Ascending council indices.
+    public let councils: [Int]
+    /// The numerators `w_i`, parallel to `councils`.
+    public let weights: [Int]
+    public let denominator: Int
+
+    public init(councils: [Int], weights: [Int], denominator: Int) {
+        precondition(councils.count == weights.count && denominator > 0, "one weight per council")
+        let order = councils.indices.sorted { councils[$0] < councils[$1] }
+        self.councils = order.map { councils[$0] }
+        self.weights = order.map { weights[$0] }
+        self.denominator = denominator
+    }
+
+    /// Three councils at 1/2.
+    public static func triple(_ councils: [Int]) -> SubsetRowCut {
+        SubsetRowCut(councils: councils, weights: [1, 1, 1], denominator: 2)
+    }
+
+    /// `heavy` at 2/3 and three others at 1/3.
+    public static func four(heavy: Int, _ others: [Int]) -> SubsetRowCut {
+        SubsetRowCut(councils: [heavy] + others, weights: [2, 1, 1, 1], denominator: 3)
+    }
+
+    /// Five councils at 1/3.
+    public static func five(_ councils: [Int]) -> SubsetRowCut {
+        SubsetRowCut(councils: councils, weights: [1, 1, 1, 1, 1], denominator: 3)
+    }
+
+    /// The right-hand side `⌊Σ w_i / d⌋`.
+    public var rightSide: Int { weights.reduce(0, +) / denominator }
+
+    /// The coefficient of a group with these members.
+    public func coefficient(_ members: [Int]) -> Int {
+        var total = 0
+        for (council, weight) in zip(councils, weights) where members.contains(council) { total += weight }
+        return total / denominator
+    }
+}
+
 /// Linear prices on groups, from the duals of a master LP:
 /// `value(G) = savingWeight * saving(G) - sum_{i in G} councilPrice[i] - groupPrice
-///             - sum of cut prices over the subset-row cuts that G meets twice`.
+///             - sum over the subset-row cuts of price × coefficient(G)`.
 /// Pricing looks for groups of positive value; enumeration lists all groups
 /// whose value exceeds a threshold.
 public struct GroupPrices: Sendable {
@@ -28,8 +83,8 @@ public struct GroupPrices: Sendable {
     /// Indexed by council.
     public var councilPrice: [Double]
     public var groupPrice: Double
-    /// Subset-row cuts of this service: three councils and the (non-negative) dual price.
-    public var cuts: [(councils: [Int], price: Double)] = []
+    /// Subset-row cuts of this service and their (non-negative) dual prices.
+    public var cuts: [(cut: SubsetRowCut, price: Double)] = []
 
     public init(savingWeight: Double, councilPrice: [Double], groupPrice: Double) {
         self.savingWeight = savingWeight
@@ -37,13 +92,12 @@ public struct GroupPrices: Sendable {
         self.groupPrice = groupPrice
     }
 
-    /// The total price of the cuts that `members` (ascending) meets at least twice.
+    /// `Σ price × coefficient(members)` over the cuts (never negative).
     public func cutPenalty(_ members: [Int]) -> Double {
         var total = 0.0
-        for cut in cuts where cut.price > 0 {
-            var hits = 0
-            for council in cut.councils where members.contains(council) { hits += 1 }
-            if hits >= 2 { total += cut.price }
+        for (cut, price) in cuts where price > 0 {
+            let coefficient = cut.coefficient(members)
+            if coefficient > 0 { total += price * Double(coefficient) }
         }
         return total
     }

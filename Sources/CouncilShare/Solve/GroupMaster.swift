@@ -8,14 +8,16 @@ import LinearModel
 ///     subject to Σ_{g ∋ i, g of s} x_g ≤ 1   for each participant i of s   (1) onceEach
 ///                Σ_{g ∋ i, g of s} x_g = 1   when keep_together binds i  (1')
 ///                Σ_g x_g ≤ k                 (optional)                    (2) groupLimit
-///                Σ_{g : |g ∩ {a,b,c}| ≥ 2} x_g ≤ 1   for chosen triples          (3) subsetRow
+///                Σ_g ⌊Σ_{i∈g∩S} w_i/d⌋ x_g ≤ ⌊Σ_{i∈S} w_i/d⌋   for chosen cuts (3) subsetRow
 ///                x_g ∈ {0, 1}  (written x_g ≥ 0 integer: rows (1) cap it at 1,
 ///                and leaving the bound implicit keeps every LP dual on the rows)
 ///
-/// The subset-row cuts (3) (Jepsen, Petersen, Spoorendonk and Pisinger, 2008)
-/// are rank-1 Chvátal-Gomory cuts of three rows (1): valid for every plan,
-/// they remove the LP's favourite fractional patterns (three groups pairwise
-/// overlapping, each at 1/2) and so tighten the bound that the exact step uses.
+/// The subset-row cuts (3) (Jepsen, Petersen, Spoorendonk and Pisinger, 2008;
+/// see `SubsetRowCut`) are rank-1 Chvátal-Gomory cuts of three to five rows
+/// (1): valid for every plan, they remove the LP's favourite fractional
+/// patterns (three groups pairwise overlapping, each at 1/2, and their
+/// relatives over four and five councils) and so tighten the bound that the
+/// exact step uses.
 ///
 /// Rows (1') get an artificial column each, used only in phase 1 (find a
 /// feasible LP point: maximise −Σ artificials) and fixed at 0 afterwards.
@@ -35,9 +37,10 @@ final class GroupMaster {
     private var known: Set<GroupColumn> = []
     private var firstGroupVariable: Int { artificials.count }
     private(set) var phase: Phase = .optimise
-    /// Subset-row cuts per service: the three councils and the row.
-    private(set) var cuts: [[(councils: [Int], row: ConstraintID)]]
-    private var cutKeys: Set<[Int]> = []
+    /// Subset-row cuts per service and their rows.
+    private(set) var cuts: [[(cut: SubsetRowCut, row: ConstraintID)]]
+    /// The cuts present, per service.
+    private var cutKeys: [Int: Set<SubsetRowCut>] = [:]
     /// Branching decisions in force, per service (empty when none).
     private(set) var rules: [Int: BranchRules] = [:]
     /// Columns fixed at 0 because they break the decisions in force, or are retired.
@@ -174,8 +177,9 @@ final class GroupMaster {
                 .init(row: ConstraintID(index: rowOf[column.service][$0]!), coefficient: 1)
             }
             if let groupLimitRow { entries.append(.init(row: groupLimitRow, coefficient: 1)) }
-            for cut in cuts[column.service] where GroupMaster.meetsTwice(column.members, cut.councils) {
-                entries.append(.init(row: cut.row, coefficient: 1))
+            for (cut, row) in cuts[column.service] {
+                let coefficient = cut.coefficient(column.members)
+                if coefficient > 0 { entries.append(.init(row: row, coefficient: Double(coefficient))) }
             }
             let spec = problem.services[column.service]
             let name = "join_\(spec.id)_" + column.members.map { problem.councils[$0].id }.joined(separator: "_")
@@ -245,27 +249,24 @@ final class GroupMaster {
         solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 0, upper: disabled[offset] ? 0 : .infinity)
     }
 
-    static func meetsTwice(_ members: [Int], _ triple: [Int]) -> Bool {
-        var hits = 0
-        for council in triple where members.contains(council) { hits += 1 }
-        return hits >= 2
-    }
-
-    /// Adds the subset-row cut on `triple` (three councils of `service`); false if present.
+    /// Adds a subset-row cut on councils of `service`; false if present.
     @discardableResult
-    func addCut(service: Int, triple: [Int]) -> Bool {
-        let sorted = triple.sorted()
-        guard cutKeys.insert([service] + sorted).inserted else { return false }
+    func addCut(service: Int, _ cut: SubsetRowCut) -> Bool {
+        guard cutKeys[service, default: []].insert(cut).inserted else { return false }
         var terms: [(VariableID, Double)] = []
-        for (offset, column) in columns.enumerated()
-        where column.service == service && GroupMaster.meetsTwice(column.members, sorted) {
-            terms.append((VariableID(index: firstGroupVariable + offset), 1))
+        for (offset, column) in columns.enumerated() where column.service == service {
+            let coefficient = cut.coefficient(column.members)
+            if coefficient > 0 { terms.append((VariableID(index: firstGroupVariable + offset), Double(coefficient))) }
         }
         let spec = problem.services[service]
-        let row = solver.addConstraint(
-            name: "subsetRow_\(spec.id)_" + sorted.map { problem.councils[$0].id }.joined(separator: "_"),
-            upper: 1, terms: terms)
-        cuts[service].append((sorted, row))
+        // subsetRow_<service>_<councils> for a triple, subsetRow4_… and subsetRow5_…
+        // for the larger shapes, heavier councils first (the one at 2/3 of a four).
+        let codes = zip(cut.councils, cut.weights).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            .map { problem.councils[$0.0].id }.joined(separator: "_")
+        let shape = cut.councils.count == 3 ? "" : "\(cut.councils.count)"
+        let row = solver.addConstraint(name: "subsetRow\(shape)_\(spec.id)_" + codes,
+                                       upper: Double(cut.rightSide), terms: terms)
+        cuts[service].append((cut, row))
         return true
     }
 
@@ -286,7 +287,7 @@ final class GroupMaster {
         var prices = GroupPrices(
             savingWeight: phase == .feasibility ? 0 : 1, councilPrice: councilPrice,
             groupPrice: groupLimitRow.map { lp.duals[$0.index] } ?? 0)
-        prices.cuts = cuts[service].map { ($0.councils, max(0, lp.duals[$0.row.index])) }
+        prices.cuts = cuts[service].map { ($0.cut, max(0, lp.duals[$0.row.index])) }
         return prices
     }
 

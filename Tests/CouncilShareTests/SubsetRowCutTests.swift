@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Subset-row cuts of three, four and five councils (SubsetRowCut): their
+// coefficients, their validity for every plan, and the separation that adds
+// them to a master without cutting off any packing of its pool.
+import Foundation
+import Testing
+@testable import CouncilShare
+
+@Suite("Subset-row cuts")
+struct SubsetRowCutTests {
+    @Test("coefficients and right sides of the three shapes")
+    func shapes() {
+        let triple = SubsetRowCut.triple([7, 2, 5])
+        #expect(triple.councils == [2, 5, 7] && triple.rightSide == 1)
+        #expect(triple.coefficient([2, 9]) == 0)
+        #expect(triple.coefficient([2, 5, 9]) == 1)
+        #expect(triple.coefficient([2, 5, 7]) == 1)
+
+        let four = SubsetRowCut.four(heavy: 4, [1, 8, 6])
+        #expect(four.councils == [1, 4, 6, 8] && four.weights == [1, 2, 1, 1] && four.rightSide == 1)
+        #expect(four.coefficient([4, 9]) == 0)        // 2/3
+        #expect(four.coefficient([4, 8]) == 1)        // 2/3 + 1/3
+        #expect(four.coefficient([1, 6]) == 0)        // 2/3
+        #expect(four.coefficient([1, 6, 8]) == 1)     // 3/3
+        #expect(four.coefficient([1, 4, 6, 8]) == 1)  // 5/3
+
+        let five = SubsetRowCut.five([3, 1, 4, 5, 9])
+        #expect(five.rightSide == 1)
+        #expect(five.coefficient([1, 3]) == 0)
+        #expect(five.coefficient([1, 3, 4]) == 1)
+        #expect(five.coefficient([1, 3, 4, 5, 9]) == 1)
+    }
+
+    /// Random packings (disjoint groups of two to five councils out of twelve)
+    /// never break a cut of any shape.
+    @Test("every packing meets every cut")
+    func validForPackings() {
+        var generator = SplitMix64(seed: 11)
+        var tight = 0
+        for _ in 0..<3000 {
+            var councils = Array(0..<12)
+            councils.shuffle(using: &generator)
+            var groups: [[Int]] = []
+            var rest = councils[...]
+            while rest.count >= 2 {
+                let size = Int.random(in: 2...min(5, rest.count), using: &generator)
+                groups.append(rest.prefix(size).sorted())
+                rest = rest.dropFirst(size)
+                if Bool.random(using: &generator) { rest = rest.dropFirst() }  // a council left in-house
+            }
+            let picked = Array(0..<12).shuffled(using: &generator)
+            for cut in [SubsetRowCut.triple(Array(picked[0..<3])),
+                        .four(heavy: picked[0], Array(picked[1..<4])),
+                        .five(Array(picked[0..<5]))] {
+                let left = groups.reduce(0) { $0 + cut.coefficient($1) }
+                #expect(left <= cut.rightSide, "\(cut) broken by \(groups)")
+                if left == cut.rightSide { tight += 1 }
+            }
+        }
+        // Not vacuous: many packings meet a cut with equality.
+        #expect(tight > 1000)
+    }
+
+    /// Random pools on ten councils with random savings: rounds of separation
+    /// (all three shapes) must lower the LP bound on some of them and never
+    /// below the best packing of the pool, found by brute force; and every
+    /// packing meets every cut added.
+    @Test("separation tightens the LP and keeps every packing")
+    func separationKeepsPackings() throws {
+        var generator = SplitMix64(seed: 5)
+        var tightened = 0
+        var largerShapes = 0
+        for seed in 1...30 {
+            let problem = try Problem(instance: InstanceGenerator(councils: 10, services: 1, seed: UInt64(seed)).generate(),
+                                      file: "generated-\(seed)")
+            let (engine, _) = ExactSolver(problem: problem).makeEngine()
+            let participants = problem.services[0].participants
+            var columns: [GroupColumn] = []
+            var seen = Set<[Int]>()
+            while columns.count < 45 {
+                let size = Int.random(in: 2...min(5, participants.count), using: &generator)
+                let members = Array(participants.shuffled(using: &generator).prefix(size)).sorted()
+                guard seen.insert(members).inserted else { continue }
+                let saving = Double(size) * Double.random(in: 10...20, using: &generator)
+                columns.append(GroupColumn(service: 0, members: members, host: members[0], saving: saving))
+            }
+            let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
+            master.add(columns)
+            let best = Self.bestPacking(columns)
+            let first = master.solveRelaxation(timeLimit: nil)
+            try #require(first.termination == .optimal)
+            var last = first.objective
+            for _ in 0..<6 {
+                let lp = master.solveRelaxation(timeLimit: nil)
+                try #require(lp.termination == .optimal)
+                #expect(lp.objective >= best.value - 1e-6, "seed \(seed): LP \(lp.objective) below the best packing \(best.value)")
+                last = lp.objective
+                if engine.separateSubsetRowCuts(master, lp: lp, larger: true) == 0 { break }
+            }
+            if last < first.objective - 1e-6 { tightened += 1 }
+            for (cut, _) in master.cuts[0] {
+                if cut.councils.count > 3 { largerShapes += 1 }
+                for packing in best.all {
+                    let left = packing.reduce(0) { $0 + cut.coefficient(columns[$1].members) }
+                    #expect(left <= cut.rightSide, "seed \(seed): \(cut) cuts off a packing")
+                }
+            }
+        }
+        #expect(tightened > 5, "the cuts lowered the bound on \(tightened) of 30 pools")
+        #expect(largerShapes > 0, "no cut of four or five councils was added")
+    }
+
+    /// Every packing of `columns` (as index lists) and the largest total saving.
+    static func bestPacking(_ columns: [GroupColumn]) -> (value: Double, all: [[Int]]) {
+        var all: [[Int]] = []
+        var best = 0.0
+        var used = Set<Int>()
+        var chosen: [Int] = []
+        func extend(from start: Int, value: Double) {
+            all.append(chosen)
+            best = max(best, value)
+            for index in start..<columns.count where columns[index].members.allSatisfy({ !used.contains($0) }) {
+                chosen.append(index)
+                used.formUnion(columns[index].members)
+                extend(from: index + 1, value: value + columns[index].saving)
+                used.subtract(columns[index].members)
+                chosen.removeLast()
+            }
+        }
+        extend(from: 0, value: 0)
+        return (best, all)
+    }
+}
