@@ -107,6 +107,22 @@ struct FrontierTests {
                 "seed \(seed): no line tested")
     }
 
+    /// Found by fuzzing: with groups of up to 64 members on 36 councils, the
+    /// listing of the best group per host ran for minutes past `--time-limit 5`
+    /// (objective `min_groups`). It now has a deadline; past it, it gives up
+    /// (nil: no cap, which the frontier's tables do without).
+    @Test("the best-group-per-host listing gives up at its deadline")
+    func listingHasADeadline() throws {
+        let problem = try Problem(instance: InstanceGenerator(councils: 20, services: 1, seed: 2).generate(), file: "generated")
+        let solver = ExactSolver(problem: problem)
+        let engine = solver.makeEngine().engine
+        let councils = problem.services[0].participants
+        let unlimited = solver.bestGroupPerHost(engine: engine, service: 0, councils: councils)
+        #expect((unlimited?.count ?? 0) > 0)
+        #expect(solver.bestGroupPerHost(engine: engine, service: 0, councils: councils, until: solver.clock.seconds + 3600) != nil)
+        #expect(solver.bestGroupPerHost(engine: engine, service: 0, councils: councils, until: solver.clock.seconds - 1) == nil)
+    }
+
     @Test("a chosen number of points spreads k over 1...K_max and keeps K_max", arguments: 0..<12)
     func someOfThePoints(seed: Int) throws {
         let instance = RandomInstances.make(seed: 500 + seed, councils: 6...7)

@@ -149,9 +149,16 @@ extension ExactSolver {
         }
         let largestSeconds = clock.seconds
         var tables = parts.map { PartTable(part: $0, solver: self) }
+        // Steps 2-3 get one time limit together, this listing included. The listing
+        // only tightens bounds and offers plans: it may take a fifth of it (with
+        // large groups allowed it can run for minutes: 36 councils with up to 64
+        // members, found by fuzzing).
+        let end = options.timeLimit.map { clock.seconds + $0 }
+        let listUntil = options.timeLimit.map { clock.seconds + 0.2 * $0 }
         for index in tables.indices {
             if options.shouldStop() { break }
-            if let best = bestGroupPerHost(engine: engine, service: parts[index].service, councils: parts[index].councils) {
+            if let best = bestGroupPerHost(engine: engine, service: parts[index].service, councils: parts[index].councils,
+                                           until: listUntil) {
                 tables[index].cap(bestGroupPerHost: best.map(\.saving))
                 if problem.services[parts[index].service].keepTogether.isEmpty { tables[index].offer(greedy: best) }
             }
@@ -163,7 +170,6 @@ extension ExactSolver {
         var perSolve = options
         perSolve.timeLimit = nil
         var partEngine = BranchAndPrice(problem: problem, options: perSolve, clock: clock, enumerators: engine.enumerators)
-        let end = options.timeLimit.map { clock.seconds + $0 }
         let total = tables.reduce(0) { $0 + solves($1) }
         var done = 0
         solving: for index in tables.indices where tables[index].largestCount >= 2 {
@@ -313,16 +319,18 @@ extension ExactSolver {
     /// For each council of a part, the largest saving of a group it hosts
     /// (the saving of a group is the one with its best host, and each member
     /// set is listed from that host only, so no plan's group is missed); nil
-    /// when a stop request cut the listing short. The groups of a plan are
-    /// disjoint, so they have distinct best hosts: no plan with at most `j`
-    /// groups saves more than the `j` largest of these together.
-    func bestGroupPerHost(engine: BranchAndPrice, service: Int, councils: [Int]) -> [GroupColumn]? {
+    /// when a stop request or `until` (seconds on `clock`) cut the listing
+    /// short. The groups of a plan are disjoint, so they have distinct best
+    /// hosts: no plan with at most `j` groups saves more than the `j` largest
+    /// of these together.
+    func bestGroupPerHost(engine: BranchAndPrice, service: Int, councils: [Int], until: Double? = nil) -> [GroupColumn]? {
         var outside = [Bool](repeating: true, count: problem.councilCount)
         for council in councils { outside[council] = false }
         var best: [Int: GroupColumn] = [:]
         let finished = engine.enumerators[service].enumerate(
             prices: .savings(councils: problem.councilCount), threshold: 0, perHostLimit: 1,
-            excluded: outside, hosts: councils, shouldStop: options.shouldStop
+            excluded: outside, hosts: councils,
+            shouldStop: { options.shouldStop() || until.map { clock.seconds >= $0 } ?? false }
         ) { column, _ in
             if column.saving > best[column.host]?.saving ?? 0 { best[column.host] = column }
         }
