@@ -448,30 +448,32 @@ struct BranchAndPrice {
                 }
             }
             // Four and five councils around each fractional council.
-            var stamp = [Int](repeating: -1, count: support.count)
-            var round = 0
-            var seen = Set<SubsetRowCut>()
-            func consider(_ cut: SubsetRowCut) {
-                guard seen.insert(cut).inserted else { return }
-                round += 1
-                var lhs = 0.0
-                for council in cut.councils {
-                    for index in supportOf[council] ?? [] where stamp[index] != round {
-                        stamp[index] = round
-                        let coefficient = cut.coefficient(support[index].members)
-                        if coefficient > 0 { lhs += Double(coefficient) * support[index].x }
+            if larger {
+                var stamp = [Int](repeating: -1, count: support.count)
+                var round = 0
+                var seen = Set<SubsetRowCut>()
+                func consider(_ cut: SubsetRowCut) {
+                    guard seen.insert(cut).inserted else { return }
+                    round += 1
+                    var lhs = 0.0
+                    for council in cut.councils {
+                        for index in supportOf[council] ?? [] where stamp[index] != round {
+                            stamp[index] = round
+                            let coefficient = cut.coefficient(support[index].members)
+                            if coefficient > 0 { lhs += Double(coefficient) * support[index].x }
+                        }
                     }
+                    let violation = lhs - Double(cut.rightSide)
+                    if violation > 1e-3 { found.append((service, cut, violation)) }
                 }
-                let violation = lhs - Double(cut.rightSide)
-                if violation > 1e-3 { found.append((service, cut, violation)) }
-            }
-            for a in fractionalCouncils.sorted() where larger {
-                let near = (touching[a] ?? []).sorted { lhs, rhs in
-                    let l = pair[min(a, lhs) * n + max(a, lhs)] ?? 0, r = pair[min(a, rhs) * n + max(a, rhs)] ?? 0
-                    return l != r ? l > r : lhs < rhs
-                }.prefix(8)
-                forEachCombination(of: Array(near), size: 3) { consider(.four(heavy: a, $0)) }
-                forEachCombination(of: Array(near), size: 4) { consider(.five([a] + $0)) }
+                for a in fractionalCouncils.sorted() {
+                    let near = (touching[a] ?? []).sorted { lhs, rhs in
+                        let l = pair[min(a, lhs) * n + max(a, lhs)] ?? 0, r = pair[min(a, rhs) * n + max(a, rhs)] ?? 0
+                        return l != r ? l > r : lhs < rhs
+                    }.prefix(8)
+                    forEachCombination(of: Array(near), size: 3) { consider(.four(heavy: a, $0)) }
+                    forEachCombination(of: Array(near), size: 4) { consider(.five([a] + $0)) }
+                }
             }
         }
         found.sort { lhs, rhs in
