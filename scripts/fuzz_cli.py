@@ -14,6 +14,8 @@ A case FAILS when a run
   * dies by a signal (negative return code),
   * prints a GLPK message (GLPK's own terminal output) on stdout or stderr,
   * takes longer than 60 s,
+  * for the solve with --time-limit, ends more than --overrun seconds after
+    that limit (default 1 s: a time limit that is not kept),
   * or, for solve, exits 0 with output that is not strict JSON (no NaN or
     Infinity), that is not a plan (MODEL.md section 5), or whose plan fails
     `check` against the same instance.
@@ -934,6 +936,9 @@ class Runner:
                 problems.append("%s: killed by signal %d" % (label, -code))
             elif code not in allowed:
                 problems.append("%s: exit code %d" % (label, code))
+            if code != "timeout" and label == "solve" and seconds > self.args.time_limit + self.args.overrun:
+                problems.append("%s: ended %.1f s after its --time-limit %g" % (label, seconds - self.args.time_limit,
+                                                                               self.args.time_limit))
             for stream, text in (("stdout", text_out), ("stderr", text_err)):
                 match = GLPK_PATTERNS.search(text)
                 if match:
@@ -1051,6 +1056,8 @@ def main():
     parser.add_argument("--jobs", type=int, default=2, help="cases run at once (default: %(default)s)")
     parser.add_argument("--generated", type=int, default=6, help="generated base instances (default: %(default)s)")
     parser.add_argument("--time-limit", type=float, default=5, help="solve --time-limit (default: %(default)s)")
+    parser.add_argument("--overrun", type=float, default=1.0,
+                        help="seconds past --time-limit after which a solve fails (default: %(default)s)")
     parser.add_argument("--plan-mutation-rate", type=float, default=0.3,
                         help="share of cases that also check a mutated plan (default: %(default)s)")
     parser.add_argument("--short-limit-rate", type=float, default=0.3,
