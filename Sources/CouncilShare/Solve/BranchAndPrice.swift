@@ -392,9 +392,8 @@ struct BranchAndPrice {
             last = lp.objective
             if lp.objective <= incumbent.saving + options.relativeGap * max(1, abs(incumbent.saving)) { return lp.objective }
             // With the four- and five-council shapes (the root's search uses triples only):
-            // on England's fostering and adoption they take the complete pool's LP bound
-            // from £1,060.07m to about £1,059.84m. (Pricing, should the pool be reopened,
-            // respects every shape; see `GroupPrices.cutPenalty`.)
+            // England at 60 s, fostering and adoption's bound £1,059.88m -> £1,059.48m (README).
+            // (Pricing, should the pool be reopened, respects every shape; see `GroupPrices.cutPenalty`.)
             let added = separateSubsetRowCuts(master, lp: lp, larger: true)
             stats.cuts += added
             rounds += 1
@@ -428,8 +427,10 @@ struct BranchAndPrice {
                 if x <= 1e-6 { continue }
                 if x < 1 - 1e-6 { fractionalCouncils.formUnion(column.members) }
                 let members = column.members
-                for council in members { supportOf[council, default: []].append(support.count) }
-                support.append((members, x))
+                if larger {  // the support by council, for the four- and five-council search only
+                    for council in members { supportOf[council, default: []].append(support.count) }
+                    support.append((members, x))
+                }
                 for a in 0..<members.count { for b in (a + 1)..<members.count {
                     pair[members[a] * n + members[b], default: 0] += x
                     touching[members[a], default: []].insert(members[b])
