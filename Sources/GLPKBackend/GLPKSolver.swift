@@ -242,7 +242,7 @@ public final class GLPKSolver {
                                  bound: nil, nodes: 0, seconds: GLPKSolver.seconds(since: start))
             }
         }
-        let context = CallbackContext(parameters: parameters, sense: model.sense)
+        let context = CallbackContext(parameters: parameters, sense: model.sense, columns: model.variables.count)
         if let warm = parameters.warmStart, model.violation(of: warm) == nil {
             context.warmStart = [0] + warm.map { $0.rounded() == $0 ? $0 : $0.rounded() }
         }
@@ -352,10 +352,13 @@ private final class CallbackContext {
     var bestBound: Double?
     var nodes = 0
     var lastReport = ContinuousClock.now
+    let columns: Int
+    var reportedObjective: Double?
 
-    init(parameters: MIPParameters, sense: LinearModel.Sense) {
+    init(parameters: MIPParameters, sense: LinearModel.Sense, columns: Int) {
         self.parameters = parameters
         self.sense = sense
+        self.columns = columns
     }
 
     func handle(_ tree: OpaquePointer) {
@@ -363,6 +366,22 @@ private final class CallbackContext {
         if reason == GLP_IHEUR, !injected, let warmStart {
             injected = true
             _ = glp_ios_heur_sol(tree, warmStart)
+        }
+        if let onIncumbent = parameters.onIncumbent {
+            // GLPK keeps its incumbent in the problem object (presolve is off, so
+            // its columns are the model's). An integral LP at a node is announced
+            // (GLP_IBINGO), a heuristic's plan is not: look at every call.
+            let prob = glp_ios_get_prob(tree)
+            let status = glp_mip_status(prob)
+            if status == GLP_FEAS || status == GLP_OPT {
+                let objective = glp_mip_obj_val(prob)
+                if reportedObjective.map({ sense == .maximize ? objective > $0 : objective < $0 }) ?? true {
+                    reportedObjective = objective
+                    var values = [Double](repeating: 0, count: columns)
+                    for j in values.indices { values[j] = glp_mip_col_val(prob, Int32(j + 1)) }
+                    onIncumbent(values)
+                }
+            }
         }
         let best = glp_ios_best_node(tree)
         if best != 0 { bestBound = glp_ios_node_bound(tree, best) }

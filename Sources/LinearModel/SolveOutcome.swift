@@ -68,5 +68,10 @@ public struct MIPParameters: Sendable {
     public var shouldStop: (@Sendable () -> Bool)?
     /// Called now and then with (incumbent objective, best bound).
     public var progress: (@Sendable (Double?, Double?) -> Void)?
+    /// Called with the full assignment of each new incumbent (a warm start
+    /// included) soon after the search finds it, so that a caller can keep
+    /// the plans met on the way (on the solving thread, inside the search:
+    /// record it, do not call the solver back).
+    public var onIncumbent: (@Sendable ([Double]) -> Void)?
     public init() {}
 }

@@ -312,12 +312,19 @@ final class GroupMaster {
 
     func solveMIP(_ parameters: MIPParameters) -> (MIPResult, [Int]) {
         let result = solver.solve(parameters)
-        var chosen: [Int] = []
-        if let solution = result.solution {
-            for offset in columns.indices where solution[firstGroupVariable + offset] > 0.5 { chosen.append(offset) }
-        }
-        return (result, chosen)
+        return (result, result.solution.map(chosen(in:)) ?? [])
     }
+
+    /// The columns (indices into `columns`) that a full assignment selects.
+    func chosen(in solution: [Double]) -> [Int] {
+        columns.indices.filter { solution[firstGroupVariable + $0] > 0.5 }
+    }
+
+    /// The current group limit, if the master has the row.
+    var groupLimit: Int? { groupLimitRow.map { Int(model.constraints[$0.index].upper) } }
+
+    /// The councils this master is restricted to (nil: all).
+    var councilSubset: [Int]? { outside.map { mask in mask.indices.filter { !mask[$0] } } }
 
     func violation(of values: [Double]) -> String? { model.violation(of: values) }
 
