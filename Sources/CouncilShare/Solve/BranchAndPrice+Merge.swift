@@ -52,7 +52,7 @@ extension BranchAndPrice {
         for service in master.services {
             for (cut, _) in master.cuts[service] { sub.addCut(service: service, cut) }
         }
-        guard let start = sub.indices(of: base) else { return nil }
+        guard let start = sub.indices(of: base), deadline.map({ clock.seconds < $0 }) ?? true else { return nil }
         var parameters = MIPParameters()
         parameters.relativeGap = options.relativeGap
         parameters.warmStart = sub.assignment(selecting: start)
@@ -96,17 +96,18 @@ extension BranchAndPrice {
 /// `mergePlans`; valid until the master's columns change.
 struct LiveColumns {
     private let councils: Int
-    private var offsets: [Int: [Int]] = [:]
+    private var offsets: [[Int]]
 
     init(_ master: GroupMaster) {
         councils = master.problem.councilCount
+        offsets = Array(repeating: [], count: master.problem.services.count * councils)
         for offset in master.columns.indices where !master.retired[offset] {
             let column = master.columns[offset]
-            for council in column.members { offsets[column.service * councils + council, default: []].append(offset) }
+            for council in column.members { offsets[column.service * councils + council].append(offset) }
         }
     }
 
-    func containing(service: Int, council: Int) -> [Int] { offsets[service * councils + council] ?? [] }
+    func containing(service: Int, council: Int) -> [Int] { offsets[service * councils + council] }
 }
 
 /// Counts GLPK's calls back, to stop a search after a fixed amount of work

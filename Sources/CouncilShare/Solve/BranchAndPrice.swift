@@ -689,12 +689,12 @@ struct BranchAndPrice {
         }
         /// Merges the incumbent with each other elite plan in turn, best first
         /// (`mergePlans`; a better plan becomes the incumbent, and the base of the
-        /// merges after it), for at most a tenth of the time left (half a second
-        /// at least). Node decisions are lifted meanwhile.
+        /// merges after it), for at most a tenth of the time left. Node
+        /// decisions are lifted meanwhile.
         func merge() {
             guard incumbent != nil, elite.count >= 2 else { return }
             let watch = Stopwatch()
-            let until = remaining.map { clock.seconds + min($0, max(0.5, 0.1 * $0)) }
+            let until = remaining.map { clock.seconds + 0.1 * $0 }
             let saved = master.rules
             master.apply([:])
             var index: LiveColumns?
@@ -734,14 +734,17 @@ struct BranchAndPrice {
             let (result, chosen) = master.solveMIP(parameters)
             stats.mipSeconds += watch.seconds
             stats.mipNodes += result.nodes
-            for found in recorder.solutions { offer(master.chosen(in: found).map { master.columns[$0] }) }
-            if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
-            master.apply(saved)
-            // An optimal pool MIP's plan is the pool's best (within the gap): nothing to improve.
-            if result.solution != nil && result.termination != .optimal {
-                merge()
-                exchange()
+            // They are plans of this master (GLPK's own, or the checked warm start).
+            for found in recorder.solutions {
+                let groups = master.chosen(in: found).map { master.columns[$0] }
+                remember(groups, saving: groups.reduce(0) { $0 + $1.saving })
             }
+            if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
+            // An optimal pool MIP's plan is the pool's best (within the gap): nothing to improve.
+            let improve = result.solution != nil && result.termination != .optimal
+            if improve { merge() }  // while the decisions are lifted
+            master.apply(saved)
+            if improve { exchange() }
             return result
         }
 

@@ -34,7 +34,8 @@ final class GroupMaster {
     private(set) var groupLimitRow: ConstraintID?
     private(set) var artificials: [VariableID] = []
     private(set) var columns: [GroupColumn] = []
-    private var known: Set<GroupColumn> = []
+    /// Index into `columns` of each member set present.
+    private var known: [GroupColumn: Int] = [:]
     private var firstGroupVariable: Int { artificials.count }
     private(set) var phase: Phase = .optimise
     /// Subset-row cuts per service and their rows.
@@ -172,7 +173,8 @@ final class GroupMaster {
     func add(_ newColumns: [GroupColumn]) -> Int {
         var added = 0
         var batch: [LinearModel.Variable] = []
-        for column in newColumns where services.contains(column.service) && known.insert(column).inserted {
+        for column in newColumns where services.contains(column.service) && known[column] == nil {
+            known[column] = columns.count
             var entries: [LinearModel.Entry] = column.members.map {
                 .init(row: ConstraintID(index: rowOf[column.service][$0]!), coefficient: 1)
             }
@@ -300,11 +302,9 @@ final class GroupMaster {
 
     /// Index into `columns` of each known member set, for warm starts.
     func indices(of selected: [GroupColumn]) -> [Int]? {
-        var lookup: [GroupColumn: Int] = [:]
-        for (index, column) in columns.enumerated() { lookup[column] = index }
         var result: [Int] = []
         for column in selected {
-            guard let index = lookup[column] else { return nil }
+            guard let index = known[column] else { return nil }
             result.append(index)
         }
         return result
