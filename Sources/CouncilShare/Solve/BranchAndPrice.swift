@@ -383,12 +383,13 @@ struct BranchAndPrice {
 
     /// On a complete pool, cuts no longer need pricing: separates subset-row
     /// cuts round after round (LP solves only), fixing columns by reduced
-    /// cost after each, until the bound stalls. Returns the last LP bound
-    /// (valid for every plan better than the incumbent), nil if an LP failed.
+    /// cost after each, until the bound stalls. Returns the last LP solved
+    /// (its objective bounds every plan better than the incumbent), nil if
+    /// none was or an LP failed.
     @discardableResult
     func tightenCompletePool(_ master: GroupMaster, incumbent: (groups: [GroupColumn], saving: Double),
-                             stats: inout SolveStatistics, label: String) -> Double? {
-        var last: Double?
+                             stats: inout SolveStatistics, label: String) -> LPResult? {
+        var last: LPResult?
         var rounds = 0
         while !stopping() {
             let watch = Stopwatch()
@@ -396,9 +397,9 @@ struct BranchAndPrice {
             stats.lpSeconds += watch.seconds
             guard lp.termination == .optimal else { return nil }
             fixByReducedCost(master, lp: lp, incumbent: incumbent.groups, saving: incumbent.saving)
-            if let last, last - lp.objective < 1e-7 * max(1, abs(lp.objective)), rounds >= 3 { return lp.objective }
-            last = lp.objective
-            if lp.objective <= incumbent.saving + options.relativeGap * max(1, abs(incumbent.saving)) { return lp.objective }
+            if let last, last.objective - lp.objective < 1e-7 * max(1, abs(lp.objective)), rounds >= 3 { return lp }
+            last = lp
+            if lp.objective <= incumbent.saving + options.relativeGap * max(1, abs(incumbent.saving)) { return lp }
             // With the four- and five-council shapes (the root's search uses triples only):
             // England at 60 s, fostering and adoption's bound £1,059.88m -> £1,059.48m (README).
             // (Pricing, should the pool be reopened, respects every shape; see `GroupPrices.cutPenalty`.)
@@ -407,7 +408,7 @@ struct BranchAndPrice {
             rounds += 1
             if added == 0 { break }
         }
-        report(label + ": complete pool, \(stats.cuts) cuts", incumbent.saving, last)
+        report(label + ": complete pool, \(stats.cuts) cuts", incumbent.saving, last?.objective)
         return last
     }
 
@@ -678,12 +679,12 @@ struct BranchAndPrice {
         }
         /// The best distinct plans offered so far (the incumbent among them),
         /// best first, for `merge`.
-        var elite: [(groups: [GroupColumn], saving: Double)] = []
+        var elite: [(groups: [GroupColumn], saving: Double, key: Set<GroupColumn>)] = []
         func remember(_ groups: [GroupColumn], saving: Double) {
             let key = Set(groups)
-            if elite.contains(where: { Set($0.groups) == key }) { return }
+            if elite.contains(where: { $0.key == key }) { return }
             if elite.count >= eliteSize, let worst = elite.last, worst.saving >= saving { return }
-            elite.append((groups, saving))
+            elite.append((groups, saving, key))
             elite.sort { $0.saving > $1.saving }
             if elite.count > eliteSize { elite.removeLast() }
         }
@@ -701,8 +702,8 @@ struct BranchAndPrice {
             var tried: [Set<GroupColumn>] = []
             while !stopping(), until.map({ clock.seconds < $0 }) ?? true {
                 let base = Set(incumbent!.groups)
-                guard let other = elite.first(where: { Set($0.groups) != base && !tried.contains(Set($0.groups)) }) else { break }
-                tried.append(Set(other.groups))
+                guard let other = elite.first(where: { $0.key != base && !tried.contains($0.key) }) else { break }
+                tried.append(other.key)
                 if index == nil { index = LiveColumns(master) }
                 if let plan = mergePlans(master, index: index!, base: incumbent!.groups, with: other.groups, deadline: until) {
                     offer(plan)
@@ -781,26 +782,22 @@ struct BranchAndPrice {
             offer(improveByExchange(master, plan: found.groups, until: clock.seconds + seconds))
             stats.mipSeconds += watch.seconds
         }
-        /// Merges the incumbent with the groups that the LP over the complete
-        /// pool (after its cuts) uses (`mergePlans`), for at most
+        /// Merges the incumbent with the groups that `lp`, the LP over the
+        /// complete pool after its cuts, uses (`mergePlans`), for at most
         /// `relaxationMergeShare` of the time left. On England's fostering and
         /// adoption this finds a plan that neither the pool MIP nor the exchange
         /// search reaches; merged with the incumbent in turn (`merge`), it gives
         /// £1,058.8m where GLPK over the whole pool needs about 750 s (README).
-        func mergeWithRelaxation() {
-            guard let found = incumbent, !stopping() else { return }
-            let watch = Stopwatch()
-            let lp = master.solveRelaxation(timeLimit: remaining)
-            stats.lpSeconds += watch.seconds
-            guard lp.termination == .optimal else { return }
+        func mergeWithRelaxation(_ lp: LPResult?) {
+            guard let found = incumbent, let lp, !stopping() else { return }
             let values = master.groupValues(lp)
             let support = master.columns.indices.filter { values[$0] > 1e-6 }.map { master.columns[$0] }
-            let mergeWatch = Stopwatch()
+            let watch = Stopwatch()
             let until = remaining.map { clock.seconds + relaxationMergeShare * $0 }
             if let plan = mergePlans(master, index: LiveColumns(master), base: found.groups, with: support, deadline: until) {
                 offer(plan)
             }
-            stats.mipSeconds += mergeWatch.seconds
+            stats.mipSeconds += watch.seconds
             report(label + ": merged with the LP's groups", incumbent?.saving, openBound())
         }
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
@@ -822,8 +819,8 @@ struct BranchAndPrice {
                 settledCompletePool = true
                 let saved = master.rules
                 master.apply([:])
-                tightenCompletePool(master, incumbent: found, stats: &stats, label: label)
-                mergeWithRelaxation()
+                let tightened = tightenCompletePool(master, incumbent: found, stats: &stats, label: label)
+                mergeWithRelaxation(tightened)
                 merge()
                 master.apply(saved)
                 let result = runPoolMIP(seconds: remaining.map { completePoolMIPShare * $0 })
