@@ -44,8 +44,7 @@ struct CompletePoolTests {
         let folder = try CLI.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         for (councils, seed) in [(36, 3), (36, 6), (44, 3), (50, 3)] {
-            let problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
-                                      file: "generated-\(seed)")
+            let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
             let plan = ExactSolver(problem: problem).solve()
             #expect(plan.status == .optimal)
             let path = folder.appendingPathComponent("\(councils)-\(seed).lp").path
@@ -68,8 +67,7 @@ struct CompletePoolTests {
         off.enumerationLimit = 0
         var completed = 0
         for (councils, seed) in [(36, 6), (44, 3), (50, 3), (50, 5)] {
-            var problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
-                                      file: "generated-\(seed)")
+            var problem = try generatedProblem(councils: councils, services: 2, seed: seed)
             // A target at 70% of the largest saving: several group limits are tried.
             let largest = ExactSolver(problem: problem).solve()
             problem.objective = .minGroups
@@ -102,8 +100,7 @@ struct CompletePoolTests {
     func reusedMaster() throws {
         var completed = 0
         for (councils, seed) in [(36, 6), (44, 3), (44, 5), (50, 3), (50, 5)] {
-            let problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
-                                      file: "generated-\(seed)")
+            let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
             let (engine, _) = ExactSolver(problem: problem).makeEngine()
             for service in problem.services.indices where problem.services[service].participants.count >= 2 {
                 let reused = GroupMaster(problem: problem, services: [service], groupLimit: 1)

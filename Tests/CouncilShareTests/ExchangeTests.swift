@@ -13,8 +13,7 @@ struct ExchangeTests {
         var improved = 0
         var cases = 0
         for seed in 1...6 {
-            let problem = try Problem(instance: InstanceGenerator(councils: 30, services: 2, seed: UInt64(seed)).generate(),
-                                      file: "generated-\(seed)")
+            let problem = try generatedProblem(councils: 30, services: 2, seed: seed)
             // Five seconds per search: a whole service in one master (no split into
             // parts) can keep GLPK busy for minutes in a debug build. Its bound is
             // what the plans are held to.

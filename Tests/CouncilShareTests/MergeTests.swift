@@ -59,8 +59,7 @@ struct MergeTests {
         var unchanged = 0
         var random = TestRandom(seed: 77)
         for seed in 1...12 {
-            let problem = try Problem(instance: InstanceGenerator(councils: 11, services: 2, seed: UInt64(seed)).generate(),
-                                      file: "generated-\(seed)")
+            let problem = try generatedProblem(councils: 11, services: 2, seed: seed)
             let (engine, _) = ExactSolver(problem: problem).makeEngine()
             for service in problem.services.indices where problem.services[service].participants.count >= 3 {
                 // Every group with a positive saving (each member set once, with its best host).

@@ -320,3 +320,10 @@ enum RandomInstances {
         return found
     }
 }
+
+/// The problem of `councilshare generate --councils N --services K --seed S`
+/// (file name "generated-S" in its messages).
+func generatedProblem(councils: Int, services: Int, seed: Int) throws -> Problem {
+    try Problem(instance: InstanceGenerator(councils: councils, services: services, seed: UInt64(seed)).generate(),
+                file: "generated-\(seed)")
+}

@@ -71,8 +71,7 @@ struct SubsetRowCutTests {
         var tightened = 0
         var largerShapes = 0
         for seed in 1...30 {
-            let problem = try Problem(instance: InstanceGenerator(councils: 10, services: 1, seed: UInt64(seed)).generate(),
-                                      file: "generated-\(seed)")
+            let problem = try generatedProblem(councils: 10, services: 1, seed: seed)
             let (engine, _) = ExactSolver(problem: problem).makeEngine()
             let participants = problem.services[0].participants
             var columns: [GroupColumn] = []

@@ -8,8 +8,7 @@ import Testing
 struct ThreadsTests {
     @Test("the same plan JSON, byte for byte, with one thread or two", arguments: [(36, 4), (40, 2), (50, 3)])
     func sameWithOneOrTwoThreads(councils: Int, seed: Int) throws {
-        let problem = try Problem(instance: InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate(),
-                                  file: "generated-\(seed)")
+        let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
         var one = SolveOptions()
         one.threads = 1
         var two = SolveOptions()
