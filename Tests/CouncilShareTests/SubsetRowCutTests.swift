@@ -62,7 +62,7 @@ struct SubsetRowCutTests {
     }
 
     /// Random pools on ten councils with random savings: rounds of separation
-    /// (all three shapes) must lower the LP bound on some of them and never
+    /// (every shape) must lower the LP bound on some of them and never
     /// below the best packing of the pool, found by brute force; and every
     /// packing meets every cut added.
     @Test("separation tightens the LP and keeps every packing")
@@ -70,6 +70,7 @@ struct SubsetRowCutTests {
         var generator = SplitMix64(seed: 5)
         var tightened = 0
         var largerShapes = 0
+        var unionShapes = 0
         for seed in 1...30 {
             let problem = try generatedProblem(councils: 10, services: 1, seed: seed)
             let (engine, _) = ExactSolver(problem: problem).makeEngine()
@@ -94,11 +95,14 @@ struct SubsetRowCutTests {
                 try #require(lp.termination == .optimal)
                 #expect(lp.objective >= best.value - 1e-6, "seed \(seed): LP \(lp.objective) below the best packing \(best.value)")
                 last = lp.objective
-                if engine.separateSubsetRowCuts(master, lp: lp, larger: true) == 0 { break }
+                if engine.separateSubsetRowCuts(master, lp: lp, larger: true, unions: true) == 0 { break }
             }
             if last < first.objective - 1e-6 { tightened += 1 }
             for (cut, _) in master.cuts[0] {
                 if cut.councils.count > 3 { largerShapes += 1 }
+                // Beyond the three classic shapes: 1/d on the union of overlapping groups.
+                if cut.weights.allSatisfy({ $0 == 1 }) && !(cut.councils.count == 3 && cut.denominator == 2)
+                    && !(cut.councils.count == 5 && cut.denominator == 3) { unionShapes += 1 }
                 for packing in best.all {
                     let left = packing.reduce(0) { $0 + cut.coefficient(columns[$1].members) }
                     #expect(left <= cut.rightSide, "seed \(seed): \(cut) cuts off a packing")
@@ -107,6 +111,7 @@ struct SubsetRowCutTests {
         }
         #expect(tightened > 5, "the cuts lowered the bound on \(tightened) of 30 pools")
         #expect(largerShapes > 0, "no cut of four or five councils was added")
+        #expect(unionShapes > 0, "no cut on the union of overlapping groups was added")
     }
 
     /// Every packing of `columns` (as index lists) and the largest total saving.

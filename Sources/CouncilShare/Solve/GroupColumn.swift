@@ -31,7 +31,13 @@ public struct GroupColumn: Hashable, Sendable {
 /// five: three councils at 1/2 (`triple`: a group meeting two of them counts
 /// once, right side 1), four councils at 2/3, 1/3, 1/3, 1/3 (`four`: right
 /// side 1) and five councils at 1/3 (`five`: a group meeting three counts
-/// once, right side 1).
+/// once, right side 1). A fourth, `uniform`, puts 1/d on every council of
+/// the union of two to four overlapping groups of the LP (up to twenty
+/// councils, `d` the service's `max_members`): at most `⌊|S| / d⌋` groups
+/// with `d` of them fit in a plan.
+/// On England's district back office, whose groups all have five members,
+/// the LP puts 2.5-2.6 such groups inside 13 or 14 councils, which hold only
+/// two (found offline on a dump of its root LP).
 public struct SubsetRowCut: Hashable, Sendable {
     /// Ascending council indices.
     public let councils: [Int]
@@ -60,6 +66,12 @@ public struct SubsetRowCut: Hashable, Sendable {
     /// Five councils at 1/3.
     public static func five(_ councils: [Int]) -> SubsetRowCut {
         SubsetRowCut(councils: councils, weights: [1, 1, 1, 1, 1], denominator: 3)
+    }
+
+    /// Every council at `1/denominator`: at most `⌊|S| / d⌋` groups with `d` or
+    /// more members of `S` fit in a plan (a group meeting `2d` of them counts twice).
+    public static func uniform(_ councils: [Int], denominator: Int) -> SubsetRowCut {
+        SubsetRowCut(councils: councils, weights: [Int](repeating: 1, count: councils.count), denominator: denominator)
     }
 
     /// The right-hand side `⌊Σ w_i / d⌋`.

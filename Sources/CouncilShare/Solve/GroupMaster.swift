@@ -262,10 +262,13 @@ final class GroupMaster {
         }
         let spec = problem.services[service]
         // subsetRow_<service>_<councils> for a triple, subsetRow4_… and subsetRow5_…
-        // for the larger shapes, heavier councils first (the one at 2/3 of a four).
+        // for the larger shapes, heavier councils first (the one at 2/3 of a four),
+        // subsetRow<n>d<d>_… for the other uniform ones.
         let codes = zip(cut.councils, cut.weights).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             .map { problem.councils[$0.0].id }.joined(separator: "_")
-        let shape = cut.councils.count == 3 ? "" : "\(cut.councils.count)"
+        let classic = cut.weights.contains { $0 != 1 } || (cut.councils.count == 3 && cut.denominator == 2)
+            || (cut.councils.count == 5 && cut.denominator == 3)
+        let shape = (cut.councils.count == 3 && classic ? "" : "\(cut.councils.count)") + (classic ? "" : "d\(cut.denominator)")
         let row = solver.addConstraint(name: "subsetRow\(shape)_\(spec.id)_" + codes,
                                        upper: Double(cut.rightSide), terms: terms)
         cuts[service].append((cut, row))
