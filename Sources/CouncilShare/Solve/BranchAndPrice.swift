@@ -429,8 +429,7 @@ struct BranchAndPrice {
     /// three of them; `a` and four of them at 1/3), and with `unions` the
     /// uniform shape on the unions of overlapping fractional groups
     /// (`forEachUnion`) at 1/`max_members` (with every denominator from 2 up,
-    /// the denser rows slowed the search after them: 50 x 4 proven in 6.6-7.3 s
-    /// against 2.4 s).
+    /// 50 x 4 was proven in 6.6-7.3 s against 2.4 s).
     func separateSubsetRowCuts(_ master: GroupMaster, lp: LPResult, larger: Bool, unions: Bool = false) -> Int {
         let values = master.groupValues(lp)
         let n = problem.councilCount
