@@ -100,9 +100,7 @@ struct SubsetRowCutTests {
             if last < first.objective - 1e-6 { tightened += 1 }
             for (cut, _) in master.cuts[0] {
                 if cut.councils.count > 3 { largerShapes += 1 }
-                // Beyond the three classic shapes: 1/d on the union of overlapping groups.
-                if cut.weights.allSatisfy({ $0 == 1 }) && !(cut.councils.count == 3 && cut.denominator == 2)
-                    && !(cut.councils.count == 5 && cut.denominator == 3) { unionShapes += 1 }
+                if cut.isUnionShape { unionShapes += 1 }
                 for packing in best.all {
                     let left = packing.reduce(0) { $0 + cut.coefficient(columns[$1].members) }
                     #expect(left <= cut.rightSide, "seed \(seed): \(cut) cuts off a packing")

@@ -392,7 +392,7 @@ struct BranchAndPrice {
                              unions: Bool = false, stats: inout SolveStatistics, label: String) -> LPResult? {
         var last: LPResult?
         var rounds = 0
-        let until = remaining.map { clock.seconds + 0.1 * $0 }
+        let until = unions ? remaining.map { clock.seconds + 0.1 * $0 } : nil
         while !stopping() {
             let watch = Stopwatch()
             let lp = master.solveRelaxation(timeLimit: remaining)
@@ -404,7 +404,7 @@ struct BranchAndPrice {
             // the bound, or after a tenth of the time left (with every denominator, a
             // throwaway trace of 100 x 4 showed 50 rounds of two or three cuts each).
             if unions, let last, rounds >= 3, last.objective - lp.objective < 1e-5 * max(1, abs(lp.objective)) { return lp }
-            if unions, let until, clock.seconds > until { return lp }
+            if let until, clock.seconds > until { return lp }
             last = lp
             if lp.objective <= incumbent.saving + options.relativeGap * max(1, abs(incumbent.saving)) { return lp }
             // With the four- and five-council shapes (the root's search uses triples only):
@@ -495,10 +495,12 @@ struct BranchAndPrice {
                     forEachCombination(of: Array(near), size: 4) { consider(.five([a] + $0)) }
                 }
                 // 1/max_members over the councils of two to four overlapping fractional groups.
-                let largest = problem.services[service].maxMembers
-                if unions { forEachUnion(of: support, supportOf: supportOf) { councils in
-                    if councils.count >= largest { consider(.uniform(councils, denominator: largest)) }
-                } }
+                if unions {
+                    let largest = problem.services[service].maxMembers
+                    forEachUnion(of: support, supportOf: supportOf) { councils in
+                        if councils.count >= largest { consider(.uniform(councils, denominator: largest)) }
+                    }
+                }
             }
         }
         found.sort { lhs, rhs in

@@ -74,6 +74,13 @@ public struct SubsetRowCut: Hashable, Sendable {
         SubsetRowCut(councils: councils, weights: [Int](repeating: 1, count: councils.count), denominator: denominator)
     }
 
+    /// True for `uniform` cuts other than a `triple` or a `five` (which are
+    /// uniform too): the shape on unions of groups.
+    public var isUnionShape: Bool {
+        weights.allSatisfy { $0 == 1 } && !(councils.count == 3 && denominator == 2)
+            && !(councils.count == 5 && denominator == 3)
+    }
+
     /// The right-hand side `⌊Σ w_i / d⌋`.
     public var rightSide: Int { weights.reduce(0, +) / denominator }
 

@@ -266,9 +266,8 @@ final class GroupMaster {
         // subsetRow<n>d<d>_… for the other uniform ones.
         let codes = zip(cut.councils, cut.weights).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             .map { problem.councils[$0.0].id }.joined(separator: "_")
-        let classic = cut.weights.contains { $0 != 1 } || (cut.councils.count == 3 && cut.denominator == 2)
-            || (cut.councils.count == 5 && cut.denominator == 3)
-        let shape = (cut.councils.count == 3 && classic ? "" : "\(cut.councils.count)") + (classic ? "" : "d\(cut.denominator)")
+        let shape = cut.isUnionShape ? "\(cut.councils.count)d\(cut.denominator)"
+            : cut.councils.count == 3 ? "" : "\(cut.councils.count)"
         let row = solver.addConstraint(name: "subsetRow\(shape)_\(spec.id)_" + codes,
                                        upper: Double(cut.rightSide), terms: terms)
         cuts[service].append((cut, row))
