@@ -112,6 +112,39 @@ struct SubsetRowCutTests {
         #expect(unionShapes > 0, "no cut on the union of overlapping groups was added")
     }
 
+    /// Seven groups of four around a cycle of fourteen councils, each meeting
+    /// the next in two: the LP takes each at 1/2, 3.5 groups where three fit.
+    /// No chain of up to four of them is violated (ten councils hold two); the
+    /// union of all seven, grown from any of them, is. The root's separation
+    /// (triples and grown unions) must close the gap to the best packing.
+    @Test("grown unions cut off an odd cycle of full groups")
+    func grownUnionClosesCycle() throws {
+        var problem = try generatedProblem(councils: 30, services: 1, seed: 1)
+        problem.services[0].maxMembers = 4
+        let participants = Array(problem.services[0].participants.prefix(14))
+        try #require(participants.count == 14)
+        let columns = (0..<7).map { i in
+            let members = (0..<4).map { participants[(2 * i + $0) % 14] }.sorted()
+            return GroupColumn(service: 0, members: members, host: members[0], saving: 100)
+        }
+        let best = Self.bestPacking(columns).value
+        #expect(abs(best - 300) < 1e-9)
+        let (engine, _) = ExactSolver(problem: problem).makeEngine()
+        let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
+        master.add(columns)
+        let first = master.solveRelaxation(timeLimit: nil)
+        try #require(first.termination == .optimal)
+        #expect(abs(first.objective - 350) < 1e-6, "LP \(first.objective)")
+        var lp = first
+        for _ in 0..<5 {
+            if engine.separateSubsetRowCuts(master, lp: lp, larger: false, unions: true) == 0 { break }
+            lp = master.solveRelaxation(timeLimit: nil)
+            try #require(lp.termination == .optimal)
+        }
+        #expect(abs(lp.objective - best) < 1e-6, "LP \(lp.objective) after the cuts, best packing \(best)")
+        #expect(master.cuts[0].contains { $0.cut.isUnionShape && $0.cut.councils.count == 14 })
+    }
+
     /// Every packing of `columns` (as index lists) and the largest total saving.
     static func bestPacking(_ columns: [GroupColumn]) -> (value: Double, all: [[Int]]) {
         var all: [[Int]] = []

@@ -426,10 +426,11 @@ struct BranchAndPrice {
     /// that fractional groups join pairwise. The four- and five-council shapes
     /// are searched around each council `a` of a fractional group, over the
     /// eight councils that share the most LP weight with it (`a` at 2/3 with
-    /// three of them; `a` and four of them at 1/3), and with `unions` the
-    /// uniform shape on the unions of overlapping fractional groups
-    /// (`forEachUnion`) at 1/`max_members` (with every denominator from 2 up,
-    /// 50 x 4 was proven in 6.6-7.3 s against 2.4 s).
+    /// three of them; `a` and four of them at 1/3). With `unions`, the
+    /// uniform shape at 1/`max_members` on unions of overlapping fractional
+    /// groups: grown greedily (`forEachGrownUnion`, also at the root) and,
+    /// with `larger`, every chain of two to four (`forEachUnion`). (With every
+    /// denominator from 2 up, 50 x 4 was proven in 6.6-7.3 s against 2.4 s.)
     func separateSubsetRowCuts(_ master: GroupMaster, lp: LPResult, larger: Bool, unions: Bool = false) -> Int {
         let values = master.groupValues(lp)
         let n = problem.councilCount
@@ -446,7 +447,7 @@ struct BranchAndPrice {
                 if x <= 1e-6 { continue }
                 if x < 1 - 1e-6 { fractionalCouncils.formUnion(column.members) }
                 let members = column.members
-                if larger {  // the support by council, for the four- and five-council search only
+                if larger || unions {  // the support by council, for the larger shapes only
                     for council in members { supportOf[council, default: []].append(support.count) }
                     support.append((members, x))
                 }
@@ -467,8 +468,8 @@ struct BranchAndPrice {
                     }
                 }
             }
-            // Four and five councils around each fractional council.
-            if larger {
+            // Four and five councils around each fractional council (`larger`), and unions.
+            if larger || unions {
                 var stamp = [Int](repeating: -1, count: support.count)
                 var round = 0
                 var seen = Set<SubsetRowCut>()
@@ -486,7 +487,7 @@ struct BranchAndPrice {
                     let violation = lhs - Double(cut.rightSide)
                     if violation > 1e-3 { found.append((service, cut, violation)) }
                 }
-                for a in fractionalCouncils.sorted() {
+                for a in fractionalCouncils.sorted() where larger {
                     let near = (touching[a] ?? []).sorted { lhs, rhs in
                         let l = pair[min(a, lhs) * n + max(a, lhs)] ?? 0, r = pair[min(a, rhs) * n + max(a, rhs)] ?? 0
                         return l != r ? l > r : lhs < rhs
@@ -494,11 +495,17 @@ struct BranchAndPrice {
                     forEachCombination(of: Array(near), size: 3) { consider(.four(heavy: a, $0)) }
                     forEachCombination(of: Array(near), size: 4) { consider(.five([a] + $0)) }
                 }
-                // 1/max_members over the councils of two to four overlapping fractional groups.
+                // 1/max_members over the councils of overlapping fractional groups: chains
+                // of two to four (with `larger`), and unions grown greedily.
                 if unions {
                     let largest = problem.services[service].maxMembers
-                    forEachUnion(of: support, supportOf: supportOf) { councils in
-                        if councils.count >= largest { consider(.uniform(councils, denominator: largest)) }
+                    if larger {
+                        forEachUnion(of: support, supportOf: supportOf) { councils in
+                            if councils.count >= largest { consider(.uniform(councils, denominator: largest)) }
+                        }
+                    }
+                    forEachGrownUnion(of: support, supportOf: supportOf, denominator: largest) { councils in
+                        consider(.uniform(councils, denominator: largest))
                     }
                 }
             }
@@ -925,7 +932,7 @@ struct BranchAndPrice {
                     let cutsUntil = remaining.map { clock.seconds + 0.2 * $0 } ?? .infinity
                     while rounds < 25 && !stopping() && clock.seconds < cutsUntil {
                         rounds += 1
-                        let added = separateSubsetRowCuts(master, lp: current.lp, larger: false)
+                        let added = separateSubsetRowCuts(master, lp: current.lp, larger: false, unions: true)
                         if added == 0 { break }
                         stats.cuts += added
                         let before = current.bound ?? current.lp.objective
