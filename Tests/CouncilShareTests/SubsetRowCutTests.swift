@@ -116,11 +116,12 @@ struct SubsetRowCutTests {
     /// the next in two: the LP takes each at 1/2, 3.5 groups where three fit.
     /// No chain of up to four of them is violated (ten councils hold two); the
     /// union of all seven, grown from any of them, is. The root's separation
-    /// (triples and grown unions) must close the gap to the best packing.
-    @Test("grown unions cut off an odd cycle of full groups")
-    func grownUnionClosesCycle() throws {
+    /// (triples and grown unions) must close the gap to the best packing, with
+    /// `max_members` 4 (the union at 1/4) and 5 (at 1/(5 - 1)).
+    @Test("grown unions cut off an odd cycle of full groups", arguments: [4, 5])
+    func grownUnionClosesCycle(maxMembers: Int) throws {
         var problem = try generatedProblem(councils: 30, services: 1, seed: 1)
-        problem.services[0].maxMembers = 4
+        problem.services[0].maxMembers = maxMembers
         let participants = Array(problem.services[0].participants.prefix(14))
         try #require(participants.count == 14)
         let columns = (0..<7).map { i in

@@ -22,7 +22,7 @@ extension BranchAndPrice {
     /// of two to four groups alone: generated 30 x 2 seed 3 proven in 15.9 s
     /// (gap 0.22% after 60 s before); `bench generated` 50 x 4 1.6 s (2.4 s),
     /// 100 x 4 0.005% (0.184%), 200 x 4 0.016% (0.020-0.037%), 317 x 4 0.030%
-    /// (0.046-0.053%); England 0.021-0.039% (0.089-0.107% in the same hour).
+    /// (0.046-0.053%); England 0.021% in three runs (0.089-0.107% in the same hour).
     func forEachGrownUnion(of support: [(members: [Int], x: Double)], supportOf: [Int: [Int]], denominator d: Int,
                            maxCouncils: Int = 60, _ body: ([Int]) -> Void) {
         let isFractional = support.map { $0.x < 1 - 1e-6 }

@@ -427,10 +427,11 @@ struct BranchAndPrice {
     /// are searched around each council `a` of a fractional group, over the
     /// eight councils that share the most LP weight with it (`a` at 2/3 with
     /// three of them; `a` and four of them at 1/3). With `unions`, the
-    /// uniform shape at 1/`max_members` on unions of overlapping fractional
-    /// groups: grown greedily (`forEachGrownUnion`, also at the root) and,
-    /// with `larger`, every chain of two to four (`forEachUnion`). (With every
-    /// denominator from 2 up, 50 x 4 was proven in 6.6-7.3 s against 2.4 s.)
+    /// uniform shape on unions of overlapping fractional groups: grown
+    /// greedily (`forEachGrownUnion`, also at the root), at 1/`max_members`
+    /// and 1/(`max_members` - 1), and, with `larger`, every chain of two to
+    /// four (`forEachUnion`) at 1/`max_members`. (With every denominator
+    /// from 2 up on the chains, 50 x 4 was proven in 6.6-7.3 s against 2.4 s.)
     func separateSubsetRowCuts(_ master: GroupMaster, lp: LPResult, larger: Bool, unions: Bool = false) -> Int {
         let values = master.groupValues(lp)
         let n = problem.councilCount
@@ -504,8 +505,12 @@ struct BranchAndPrice {
                             if councils.count >= largest { consider(.uniform(councils, denominator: largest)) }
                         }
                     }
+                    // On each grown union, 1/(max_members - 1) too: after the root's cuts, England's
+                    // district back office (groups of up to five) has 2.25 groups on 11 councils,
+                    // four or five of them each, where two fit (its 60 s bound £406.90m -> £406.86m).
                     forEachGrownUnion(of: support, supportOf: supportOf, denominator: largest) { councils in
                         consider(.uniform(councils, denominator: largest))
+                        if largest > 2 { consider(.uniform(councils, denominator: largest - 1)) }
                     }
                 }
             }
