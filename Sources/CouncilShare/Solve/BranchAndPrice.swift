@@ -12,9 +12,10 @@ import LinearModel
 ///    (Phase 1 first, when `keep_together` makes rows equalities and the
 ///    node's LP has no feasible point among the pool's columns.)
 /// 2. **Root cuts.** Subset-row cuts (`SubsetRowCut`) on triples of councils
-///    tighten the root LP, and on three to five councils, or on the councils
-///    of two to four overlapping groups, a complete pool's LP (step 5); they
-///    stay in the master (valid everywhere) and enter pricing as penalties.
+///    and on unions of overlapping groups grown greedily tighten the root LP,
+///    and on three to five councils, or on the councils of two to four
+///    overlapping groups, a complete pool's LP too (step 5); they stay in the
+///    master (valid everywhere) and enter pricing as penalties.
 /// 3. **Ryan-Foster branching.** A fractional LP solution always has a pair
 ///    of councils `(a, b)` of one service whose "togetherness"
 ///    `Σ_{g ⊇ {a,b}} x_g` is strictly between 0 and 1; one child requires
