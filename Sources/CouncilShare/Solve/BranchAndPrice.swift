@@ -449,7 +449,7 @@ struct BranchAndPrice {
                 if x <= 1e-6 { continue }
                 if x < 1 - 1e-6 { fractionalCouncils.formUnion(column.members) }
                 let members = column.members
-                if larger || unions {  // the support by council, for the larger shapes only
+                if larger || unions {  // the support by council, for the larger shapes and unions only
                     for council in members { supportOf[council, default: []].append(support.count) }
                     support.append((members, x))
                 }

@@ -33,8 +33,8 @@ public struct GroupColumn: Hashable, Sendable {
 /// side 1) and five councils at 1/3 (`five`: a group meeting three counts
 /// once, right side 1). A fourth, `uniform`, puts 1/d on every council of
 /// a union of overlapping groups of the LP (`d` the service's
-/// `max_members`): at most `⌊|S| / d⌋` groups with `d` of them fit in a
-/// plan. On England's district back office, whose groups all have five
+/// `max_members`, or one less): at most `⌊|S| / d⌋` groups with `d` of them
+/// fit in a plan. On England's district back office, whose groups all have five
 /// members, the LP puts 2.5-2.6 such groups inside 13 or 14 councils, which
 /// hold only two (found offline on a dump of its root LP); on generated
 /// 30 x 2, 3.5 groups of four inside 14 councils
