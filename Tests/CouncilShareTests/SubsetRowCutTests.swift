@@ -146,6 +146,56 @@ struct SubsetRowCutTests {
         #expect(master.cuts[0].contains { $0.cut.isUnionShape && $0.cut.councils.count == 14 })
     }
 
+    /// Seven groups on twelve councils, six of five and one of four, each
+    /// council in three of them (a cluster of England's district back office
+    /// LP): the LP takes each at 1/3, 2.33 groups where two fit. Neither
+    /// uniform cut on the twelve is violated (at 1/5 the group of four counts
+    /// 0; at 1/4 the right side is 3); the cut sized to the groups (1/4 on the
+    /// four's councils, 1/5 on the others: `BranchAndPrice.sizedCut`) is, by
+    /// 1/3. The complete pool's separation must close the LP to the best packing.
+    @Test("a union cut sized to its groups closes a cluster of groups of four and five")
+    func sizedUnionClosesMixedCluster() throws {
+        var problem = try generatedProblem(councils: 30, services: 1, seed: 1)
+        problem.services[0].maxMembers = 5
+        let participants = Array(problem.services[0].participants.prefix(12))
+        try #require(participants.count == 12)
+        let shapes = [[0, 2, 3, 5, 7], [1, 3, 4, 9, 10], [1, 4, 6, 9, 10], [2, 3, 7, 8],
+                      [1, 4, 6, 9, 11], [0, 2, 5, 7, 11], [0, 5, 6, 10, 11]]
+        let columns = shapes.map { shape in
+            let members = shape.map { participants[$0] }.sorted()
+            return GroupColumn(service: 0, members: members, host: members[0], saving: 100)
+        }
+        let best = Self.bestPacking(columns).value
+        #expect(abs(best - 200) < 1e-9)
+        let union = participants.sorted()
+        let support = columns.map { (members: $0.members, x: 1.0 / 3) }
+        var supportOf: [Int: [Int]] = [:]
+        for (index, column) in columns.enumerated() { for council in column.members { supportOf[council, default: []].append(index) } }
+        for uniform in [SubsetRowCut.uniform(union, denominator: 5), .uniform(union, denominator: 4)] {
+            let left = support.reduce(0.0) { $0 + Double(uniform.coefficient($1.members)) * $1.x }
+            #expect(left <= Double(uniform.rightSide) + 1e-9, "uniform at 1/\(uniform.denominator) is violated")
+        }
+        let sized = try #require(BranchAndPrice.sizedCut(union, support: support, supportOf: supportOf, largest: 5))
+        #expect(sized.rightSide == 2)
+        #expect(columns.allSatisfy { sized.coefficient($0.members) == 1 })
+        // The complete pool's separation offers it (the first round's cuts include it) ...
+        let (engine, _) = ExactSolver(problem: problem).makeEngine()
+        let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
+        master.add(columns)
+        let lp = master.solveRelaxation(timeLimit: nil)
+        try #require(lp.termination == .optimal)
+        #expect(abs(lp.objective - 700.0 / 3) < 1e-6, "LP \(lp.objective)")
+        #expect(engine.separateSubsetRowCuts(master, lp: lp, larger: true, unions: true) > 0)
+        #expect(master.cuts[0].contains { $0.cut == sized }, "cuts: \(master.cuts[0].map(\.cut))")
+        // ... and alone it closes the LP to the best packing.
+        let alone = GroupMaster(problem: problem, services: [0], groupLimit: nil)
+        alone.add(columns)
+        #expect(alone.addCut(service: 0, sized))
+        let closed = alone.solveRelaxation(timeLimit: nil)
+        try #require(closed.termination == .optimal)
+        #expect(abs(closed.objective - best) < 1e-6, "LP \(closed.objective) with the sized cut, best packing \(best)")
+    }
+
     /// Every packing of `columns` (as index lists) and the largest total saving.
     static func bestPacking(_ columns: [GroupColumn]) -> (value: Double, all: [[Int]]) {
         var all: [[Int]] = []

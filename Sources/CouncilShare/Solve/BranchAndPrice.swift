@@ -509,9 +509,14 @@ struct BranchAndPrice {
                     // On each grown union, 1/(max_members - 1) too: after the root's cuts, England's
                     // district back office (groups of up to five) has 2.25 groups on 11 councils,
                     // four or five of them each, where two fit (its 60 s bound £406.90m -> £406.86m).
+                    // Once a pool is complete (`larger`), the cut sized to the groups inside the
+                    // union as well (`sizedCut`; at the root it cost England's placement
+                    // commissioning its proof, in 5 runs of 5).
                     forEachGrownUnion(of: support, supportOf: supportOf, denominator: largest) { councils in
                         consider(.uniform(councils, denominator: largest))
                         if largest > 2 { consider(.uniform(councils, denominator: largest - 1)) }
+                        if larger, let cut = Self.sizedCut(councils, support: support, supportOf: supportOf,
+                                                           largest: largest) { consider(cut) }
                     }
                 }
             }

@@ -267,7 +267,9 @@ final class GroupMaster {
         let codes = zip(cut.councils, cut.weights).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             .map { problem.councils[$0.0].id }.joined(separator: "_")
         let shape = cut.isUnionShape ? "\(cut.councils.count)d\(cut.denominator)"
-            : cut.councils.count == 3 ? "" : "\(cut.councils.count)"
+            : cut.councils.count == 3 && cut.denominator == 2 ? ""
+            : cut.councils.count <= 5 && cut.denominator == 3 ? "\(cut.councils.count)"
+            : "\(cut.councils.count)w\(cut.denominator)"
         let row = solver.addConstraint(name: "subsetRow\(shape)_\(spec.id)_" + codes,
                                        upper: Double(cut.rightSide), terms: terms)
         cuts[service].append((cut, row))
