@@ -152,7 +152,8 @@ struct SubsetRowCutTests {
     /// uniform cut on the twelve is violated (at 1/5 the group of four counts
     /// 0; at 1/4 the right side is 3); the cut sized to the groups (1/4 on the
     /// four's councils, 1/5 on the others: `BranchAndPrice.sizedCut`) is, by
-    /// 1/3. The complete pool's separation must close the LP to the best packing.
+    /// 1/3. The complete pool's separation must offer it, and it alone must
+    /// close the LP to the best packing.
     @Test("a union cut sized to its groups closes a cluster of groups of four and five")
     func sizedUnionClosesMixedCluster() throws {
         var problem = try generatedProblem(councils: 30, services: 1, seed: 1)

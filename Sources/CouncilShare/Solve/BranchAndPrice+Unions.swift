@@ -91,7 +91,7 @@ extension BranchAndPrice {
                 && support[group].members.allSatisfy({ inside.contains($0) }) {
                 size = support[group].members.count
             }
-            sizes.append(max(1, size))
+            sizes.append(size)
         }
         guard let low = sizes.min(), let high = sizes.max(), low < high else { return nil }
         var common = 1

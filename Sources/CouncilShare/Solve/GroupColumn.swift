@@ -38,7 +38,10 @@ public struct GroupColumn: Hashable, Sendable {
 /// members, the LP puts 2.5-2.6 such groups inside 13 or 14 councils, which
 /// hold only two (found offline on a dump of its root LP); on generated
 /// 30 x 2, 3.5 groups of four inside 14 councils
-/// (`BranchAndPrice.forEachGrownUnion`).
+/// (`BranchAndPrice.forEachGrownUnion`). A fifth puts `1/s_i` on each council
+/// of such a union, `s_i` the size of the smallest LP group inside it that
+/// holds the council (`BranchAndPrice.sizedCut`, over a common denominator),
+/// for unions whose groups differ in size.
 public struct SubsetRowCut: Hashable, Sendable {
     /// Ascending council indices.
     public let councils: [Int]

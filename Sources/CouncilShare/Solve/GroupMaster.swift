@@ -263,7 +263,8 @@ final class GroupMaster {
         let spec = problem.services[service]
         // subsetRow_<service>_<councils> for a triple, subsetRow4_… and subsetRow5_…
         // for the larger shapes, heavier councils first (the one at 2/3 of a four),
-        // subsetRow<n>d<d>_… for the other uniform ones.
+        // subsetRow<n>d<d>_… for the other uniform ones, subsetRow<n>w<D>_… for the
+        // sized ones (`BranchAndPrice.sizedCut`, weights over a common denominator D).
         let codes = zip(cut.councils, cut.weights).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
             .map { problem.councils[$0.0].id }.joined(separator: "_")
         let shape = cut.isUnionShape ? "\(cut.councils.count)d\(cut.denominator)"
