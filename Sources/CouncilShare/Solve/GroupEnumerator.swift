@@ -140,7 +140,6 @@ public final class GroupEnumerator {
         emit: (GroupColumn, Double) -> Void
     ) -> Bool {
         let spec = problem.services[service]
-        let curve = spec.curve
         var pool = candidates[host]
         if let excluded { pool.removeAll { excluded[$0] } }
         if !rules.apart.isEmpty { pool.removeAll { rules.apart.contains(problem.pairKey($0, host)) } }
@@ -148,48 +147,151 @@ public final class GroupEnumerator {
         let slots = spec.maxMembers - 1
         if spec.contiguous { pool = connectedReach(of: host, within: pool, steps: slots) }
         if pool.isEmpty || slots < 1 { return true }
-
-        var weight: [Double] = []
-        for member in pool {
-            let edge = spec.distanceCostPerKm * problem.distance(member, host) + spec.setupCostPerYear
-            weight.append(alpha * (spec.spend[member] - edge) - prices.councilPrice[member])
-        }
-        // A static order (best weight per unit of volume first) for the subset enumeration.
-        let order = pool.indices.sorted {
-            weight[$0] != weight[$1] ? weight[$0] > weight[$1] : pool[$0] < pool[$1]
-        }
-        let members = order.map { pool[$0] }
-        let w = order.map { weight[$0] }
-        let volume = members.map { spec.volume[$0] }
-        let count = members.count
-        var conflicts = [Bool](repeating: false, count: count * count)
-        for p in 0..<count {
-            for q in (p + 1)..<max(p + 1, count)
-            where problem.conflict(service: service, members[p], members[q])
-                || (!rules.apart.isEmpty && rules.apart.contains(problem.pairKey(members[p], members[q]))) {
-                conflicts[p * count + q] = true
-                conflicts[q * count + p] = true
+        return withoutActuallyEscaping(shouldStop) { shouldStop in
+            var search = HostSearch(enumerator: self, host: host, pool: pool, prices: prices, alpha: alpha,
+                                    threshold: threshold, limit: limit, rules: rules, shouldStop: shouldStop)
+            search.run()
+            if search.stopped { return false }
+            if let limit {
+                // Keep the `limit` best, in a deterministic order.
+                let kept = search.pending.enumerated().sorted {
+                    $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset
+                }.prefix(limit)
+                for item in kept { emit(item.element.0, item.element.1) }
+            } else {
+                for (column, value) in search.pending { emit(column, value) }
             }
+            return true
         }
-        let cutsInUse = prices.cuts.contains { $0.price > 0 }
+    }
 
-        let base = alpha * spec.spend[host] - prices.councilPrice[host] - prices.groupPrice
-        var threshold = threshold
+    /// The depth-first search of one host: its data and its state, in a
+    /// struct whose mutating methods recurse, so that Swift checks exclusive
+    /// access to the state statically (captured local variables of recursive
+    /// local functions are checked at run time, which took about a fifth of
+    /// pricing's time).
+    private struct HostSearch {
+        let problem: Problem
+        let service: Int
+        let host: Int
+        let curve: CostCurve
+        let alpha: Double
+        let prices: GroupPrices
+        let rules: BranchRules
+        let limit: Int?
+        let mustShare: [Bool]
+        let partners: [[Int]]
+        let shouldStop: () -> Bool
+        let contiguous: Bool
+        let slots: Int
+        /// Candidates by position: best weight first.
+        let members: [Int]
+        let w: [Double]
+        let volume: [Double]
+        let count: Int
+        let conflicts: [Bool]
+        let cutsInUse: Bool
+        let base: Double
+        let startVolume: Double
+
+        var threshold: Double
         var best: [Double] = []  // values of kept groups, ascending, in limited mode
         var chosen: [Int] = []   // positions
-        chosen.reserveCapacity(slots)
-        var allowed: [[Int]] = Array(repeating: [], count: slots + 1)
-        var topVolumes = [Double](repeating: 0, count: slots)
-        var topGains = [Double](repeating: 0, count: slots)
+        var allowed: [[Int]]
+        var topVolumes: [Double]
+        var topGains: [Double]
+        /// Groups found (all of them, or the candidates for the `limit` best).
         var pending: [(GroupColumn, Double)] = []
+        // The search can be long (no distance limit, large groups): poll for a
+        // stop request every few thousand nodes.
+        var visited = 0
+        var stopped = false
+        // Contiguous services: neighbours among the candidates, by position, and
+        // for each position how many of {host} ∪ chosen it is or borders.
+        var adjacent: [[Int]] = []
+        var near: [Int] = []
+        var steps: [Int] = []
+        var reachable: [Int] = []
+        var firstExtension: [Int] = []
+
+        init(enumerator: GroupEnumerator, host: Int, pool: [Int], prices: GroupPrices, alpha: Double,
+             threshold: Double, limit: Int?, rules: BranchRules, shouldStop: @escaping () -> Bool) {
+            let problem = enumerator.problem
+            let service = enumerator.service
+            let spec = problem.services[service]
+            self.problem = problem
+            self.service = service
+            self.host = host
+            self.curve = spec.curve
+            self.alpha = alpha
+            self.prices = prices
+            self.rules = rules
+            self.limit = limit
+            self.mustShare = enumerator.mustShare
+            self.partners = enumerator.partners
+            self.shouldStop = shouldStop
+            self.contiguous = spec.contiguous
+            self.slots = spec.maxMembers - 1
+            self.threshold = threshold
+            self.startVolume = spec.volume[host]
+
+            var weight: [Double] = []
+            for member in pool {
+                let edge = spec.distanceCostPerKm * problem.distance(member, host) + spec.setupCostPerYear
+                weight.append(alpha * (spec.spend[member] - edge) - prices.councilPrice[member])
+            }
+            // A static order (best weight per unit of volume first) for the subset enumeration.
+            let order = pool.indices.sorted {
+                weight[$0] != weight[$1] ? weight[$0] > weight[$1] : pool[$0] < pool[$1]
+            }
+            let members = order.map { pool[$0] }
+            self.members = members
+            self.w = order.map { weight[$0] }
+            self.volume = members.map { spec.volume[$0] }
+            let count = members.count
+            self.count = count
+            var conflicts = [Bool](repeating: false, count: count * count)
+            for p in 0..<count {
+                for q in (p + 1)..<max(p + 1, count)
+                where problem.conflict(service: service, members[p], members[q])
+                    || (!rules.apart.isEmpty && rules.apart.contains(problem.pairKey(members[p], members[q]))) {
+                    conflicts[p * count + q] = true
+                    conflicts[q * count + p] = true
+                }
+            }
+            self.conflicts = conflicts
+            self.cutsInUse = prices.cuts.contains { $0.price > 0 }
+            self.base = alpha * spec.spend[host] - prices.councilPrice[host] - prices.groupPrice
+            chosen.reserveCapacity(slots)
+            allowed = Array(repeating: [], count: slots + 1)
+            topVolumes = [Double](repeating: 0, count: slots)
+            topGains = [Double](repeating: 0, count: slots)
+            if spec.contiguous {
+                var positionOf = [Int](repeating: -1, count: problem.councilCount)
+                for (position, member) in members.enumerated() { positionOf[member] = position }
+                adjacent = members.map { member in problem.neighbours[member].compactMap { positionOf[$0] >= 0 ? positionOf[$0] : nil } }
+                firstExtension = problem.neighbours[host].compactMap { positionOf[$0] >= 0 ? positionOf[$0] : nil }.sorted()
+                near = [Int](repeating: 0, count: count)
+                for q in firstExtension { near[q] += 1 }
+                steps = [Int](repeating: -1, count: count)
+            }
+        }
+
+        mutating func run() {
+            if contiguous {
+                grow(extension: firstExtension, sumWeight: 0, pooled: startVolume)
+            } else {
+                visit(start: 0, sumWeight: 0, pooled: startVolume)
+            }
+        }
 
         func compatible(_ q: Int) -> Bool {
             for p in chosen where conflicts[p * count + q] { return false }
             return true
         }
 
-        // Keeps the `room` largest values seen in `top` (descending); returns their sum.
-        func insertTop(_ value: Double, into top: inout [Double], filled: inout Int, room: Int) {
+        /// Keeps the `room` largest values seen in `top` (descending).
+        static func insertTop(_ value: Double, into top: inout [Double], filled: inout Int, room: Int) {
             if filled < room {
                 var index = filled
                 filled += 1
@@ -202,27 +304,24 @@ public final class GroupEnumerator {
             }
         }
 
-        // The search can be long (no distance limit, large groups): poll for a
-        // stop request every few thousand nodes.
-        var visited = 0
-        var stopped = false
-
         /// Entering a node of either search: counts it, polls for a stop now and
         /// then, and offers the group `{host} ∪ chosen` when it beats the
-        /// threshold. Returns the node's value, nil when the search is stopping.
-        func openNode(sumWeight: Double, pooled: Double) -> Double? {
+        /// threshold. Returns the node's value and the curve's cost at
+        /// `pooled`, nil when the search is stopping.
+        mutating func openNode(sumWeight: Double, pooled: Double) -> (value: Double, cost: Double)? {
             if stopped { return nil }
             visited += 1
             if visited & 4095 == 0 && shouldStop() { stopped = true; return nil }
-            let current = base + sumWeight - alpha * curve.cost(pooled)
+            let cost = curve.cost(pooled)
+            let current = base + sumWeight - alpha * cost
             if !chosen.isEmpty && current > threshold {
                 consider(value: current)
             }
-            return current
+            return (current, cost)
         }
 
-        func visit(start: Int, sumWeight: Double, pooled: Double) {
-            guard let current = openNode(sumWeight: sumWeight, pooled: pooled) else { return }
+        mutating func visit(start: Int, sumWeight: Double, pooled: Double) {
+            guard let (current, cost) = openNode(sumWeight: sumWeight, pooled: pooled) else { return }
             let depth = chosen.count
             let room = slots - depth
             if room == 0 { return }
@@ -231,14 +330,15 @@ public final class GroupEnumerator {
             var filled = 0
             for q in start..<count where compatible(q) {
                 allowed[depth].append(q)
-                insertTop(volume[q], into: &topVolumes, filled: &filled, room: room)
+                Self.insertTop(volume[q], into: &topVolumes, filled: &filled, room: room)
             }
             if allowed[depth].isEmpty { return }
             // Chord bound: joining costs at least the chord slope of C over [pooled, pooled + reach].
-            if chordBound(current: current, pooled: pooled, candidates: allowed[depth], volumes: filled, room: room) <= threshold {
+            let list = allowed[depth]
+            if chordBound(current: current, pooled: pooled, cost: cost, candidates: list, volumes: filled, room: room) <= threshold {
                 return
             }
-            for q in allowed[depth] {
+            for q in list {
                 if depth > 0 && !compatible(q) { continue }
                 chosen.append(q)
                 visit(start: q + 1, sumWeight: sumWeight + w[q], pooled: pooled + volume[q])
@@ -246,38 +346,21 @@ public final class GroupEnumerator {
             }
         }
 
-        // Contiguous services: neighbours among the candidates, by position, and
-        // for each position how many of {host} ∪ chosen it is or borders.
-        var adjacent: [[Int]] = []
-        var near: [Int] = []
-        var steps: [Int] = []
-        var reachable: [Int] = []
-        var firstExtension: [Int] = []
-        if spec.contiguous {
-            var positionOf = [Int](repeating: -1, count: problem.councilCount)
-            for (position, member) in members.enumerated() { positionOf[member] = position }
-            adjacent = members.map { member in problem.neighbours[member].compactMap { positionOf[$0] >= 0 ? positionOf[$0] : nil } }
-            firstExtension = problem.neighbours[host].compactMap { positionOf[$0] >= 0 ? positionOf[$0] : nil }.sorted()
-            near = [Int](repeating: 0, count: count)
-            for q in firstExtension { near[q] += 1 }
-            steps = [Int](repeating: -1, count: count)
-        }
-
-        func enter(_ q: Int) {
+        mutating func enter(_ q: Int) {
             chosen.append(q)
             near[q] += 1
             for u in adjacent[q] { near[u] += 1 }
         }
 
-        func leave(_ q: Int) {
+        mutating func leave(_ q: Int) {
             chosen.removeLast()
             near[q] -= 1
             for u in adjacent[q] { near[u] -= 1 }
         }
 
         /// One node of the connected-set tree: `{host} ∪ chosen` with its extension list (positions, ascending).
-        func grow(extension list: [Int], sumWeight: Double, pooled: Double) {
-            guard let current = openNode(sumWeight: sumWeight, pooled: pooled) else { return }
+        mutating func grow(extension list: [Int], sumWeight: Double, pooled: Double) {
+            guard let (current, cost) = openNode(sumWeight: sumWeight, pooled: pooled) else { return }
             let room = slots - chosen.count
             if room == 0 || list.isEmpty { return }
             // Who can still join below this node: the extension, then councils outside
@@ -297,10 +380,11 @@ public final class GroupEnumerator {
             var filled = 0
             for q in reachable {
                 steps[q] = -1
-                insertTop(volume[q], into: &topVolumes, filled: &filled, room: room)
+                Self.insertTop(volume[q], into: &topVolumes, filled: &filled, room: room)
             }
             if filled == 0 { return }
-            if chordBound(current: current, pooled: pooled, candidates: reachable, volumes: filled, room: room) <= threshold {
+            let candidates = reachable
+            if chordBound(current: current, pooled: pooled, cost: cost, candidates: candidates, volumes: filled, room: room) <= threshold {
                 return
             }
             for (index, q) in list.enumerated() where compatible(q) {
@@ -316,22 +400,23 @@ public final class GroupEnumerator {
 
         /// The chord bound of a node: `current` plus the `room` best gains
         /// `w_q − σ·v_q` among `candidates`, where `σ` is the curve's slope over
-        /// the largest volume they can add (the first `volumes` of `topVolumes`).
-        func chordBound(current: Double, pooled: Double, candidates: [Int], volumes: Int, room: Int) -> Double {
+        /// the largest volume they can add (the first `volumes` of `topVolumes`);
+        /// `cost` is the curve's cost at `pooled`.
+        mutating func chordBound(current: Double, pooled: Double, cost: Double, candidates: [Int], volumes: Int, room: Int) -> Double {
             var reach = 0.0
             for index in 0..<volumes { reach += topVolumes[index] }
-            let slope = reach > 0 ? alpha * (curve.cost(pooled + reach) - curve.cost(pooled)) / reach : 0
+            let slope = reach > 0 ? alpha * (curve.cost(pooled + reach) - cost) / reach : 0
             var gains = 0
             for q in candidates {
                 let gain = w[q] - slope * volume[q]
-                if gain > 0 { insertTop(gain, into: &topGains, filled: &gains, room: room) }
+                if gain > 0 { Self.insertTop(gain, into: &topGains, filled: &gains, room: room) }
             }
             var bound = current
             for index in 0..<gains { bound += topGains[index] }
             return bound
         }
 
-        func consider(value: Double) {
+        mutating func consider(value: Double) {
             var group = chosen.map { members[$0] }
             group.append(host)
             group.sort()
@@ -348,33 +433,18 @@ public final class GroupEnumerator {
             let spend = problem.groupSpend(service: service, members: group)
             if !problem.meetsMinimumSaving(saving: best.saving, spend: spend) { return }
             if best.saving <= 0 && !group.contains(where: { mustShare[$0] }) { return }
-            assert(!spec.contiguous || problem.isConnected(group), "a contiguous group must be connected")
+            assert(!contiguous || problem.isConnected(group), "a contiguous group must be connected")
             record(GroupColumn(service: service, members: group, host: host, saving: best.saving), value)
         }
 
-        func record(_ column: GroupColumn, _ value: Double) {
-            guard let limit else { emit(column, value); return }
+        mutating func record(_ column: GroupColumn, _ value: Double) {
             pending.append((column, value))
+            guard let limit else { return }
             let index = best.firstIndex { $0 > value } ?? best.count
             best.insert(value, at: index)
             if best.count > limit { best.removeFirst() }
             if best.count == limit { threshold = max(threshold, best[0]) }
         }
-
-        if spec.contiguous {
-            grow(extension: firstExtension, sumWeight: 0, pooled: spec.volume[host])
-        } else {
-            visit(start: 0, sumWeight: 0, pooled: spec.volume[host])
-        }
-        if stopped { return false }
-        if let limit {
-            // Keep the `limit` best, in a deterministic order.
-            let kept = pending.enumerated().sorted {
-                $0.element.1 != $1.element.1 ? $0.element.1 > $1.element.1 : $0.offset < $1.offset
-            }.prefix(limit)
-            for item in kept { emit(item.element.0, item.element.1) }
-        }
-        return true
     }
 }
 
