@@ -107,7 +107,10 @@ public struct GroupPrices: Sendable {
     public var councilPrice: [Double]
     public var groupPrice: Double
     /// Subset-row cuts of this service and their (non-negative) dual prices.
-    public var cuts: [(cut: SubsetRowCut, price: Double)] = []
+    public var cuts: [(cut: SubsetRowCut, price: Double)] = [] { didSet { indexCuts() } }
+    /// For each council, the cuts of positive price that weigh it: (index
+    /// into `cuts`, weight), by cut. Empty when no cut has a positive price.
+    private var cutsOn: [[(cut: Int, weight: Int)]] = []
 
     public init(savingWeight: Double, councilPrice: [Double], groupPrice: Double) {
         self.savingWeight = savingWeight
@@ -115,14 +118,47 @@ public struct GroupPrices: Sendable {
         self.groupPrice = groupPrice
     }
 
-    /// `Σ price × coefficient(members)` over the cuts (never negative).
-    public func cutPenalty(_ members: [Int]) -> Double {
-        var total = 0.0
-        for (cut, price) in cuts where price > 0 {
-            let coefficient = cut.coefficient(members)
-            if coefficient > 0 { total += price * Double(coefficient) }
+    private mutating func indexCuts() {
+        cutsOn = []
+        guard cuts.contains(where: { $0.price > 0 }) else { return }
+        cutsOn = Array(repeating: [], count: councilPrice.count)
+        for (index, entry) in cuts.enumerated() where entry.price > 0 {
+            for (council, weight) in zip(entry.cut.councils, entry.cut.weights) { cutsOn[council].append((index, weight)) }
         }
-        return total
+    }
+
+    /// `Σ price × coefficient(members)` over the cuts (never negative).
+    /// Pricing calls it for every group above its threshold, so it visits
+    /// only the cuts that weigh a member (through `cutsOn`), summing their
+    /// terms in the order of `cuts`, as a loop over all of them would.
+    public func cutPenalty(_ members: [Int]) -> Double {
+        if cutsOn.isEmpty { return 0 }
+        var entries = 0
+        for member in members { entries += cutsOn[member].count }
+        if entries == 0 { return 0 }
+        return withUnsafeTemporaryAllocation(of: (cut: Int, weight: Int).self, capacity: entries) { buffer in
+            var count = 0
+            for member in members {
+                for entry in cutsOn[member] { buffer[count] = entry; count += 1 }
+            }
+            // By cut (insertion sort: a few dozen entries at most).
+            for index in 1..<count {
+                let entry = buffer[index]
+                var slot = index
+                while slot > 0 && buffer[slot - 1].cut > entry.cut { buffer[slot] = buffer[slot - 1]; slot -= 1 }
+                buffer[slot] = entry
+            }
+            var total = 0.0
+            var index = 0
+            while index < count {
+                let cut = buffer[index].cut
+                var weight = 0
+                while index < count && buffer[index].cut == cut { weight += buffer[index].weight; index += 1 }
+                let coefficient = weight / cuts[cut].cut.denominator
+                if coefficient > 0 { total += cuts[cut].price * Double(coefficient) }
+            }
+            return total
+        }
     }
 
     /// The priced value (reduced cost) of a column.
