@@ -46,12 +46,7 @@ extension BranchAndPrice {
                 }
             }
         }
-        let sub = GroupMaster(problem: problem, services: master.services, groupLimit: master.groupLimit,
-                              councils: master.councilSubset)
-        sub.add(chosen.sorted().map { master.columns[$0] })
-        for service in master.services {
-            for (cut, _) in master.cuts[service] { sub.addCut(service: service, cut) }
-        }
+        let sub = master.copy(columns: chosen.sorted().map { master.columns[$0] })
         guard let start = sub.indices(of: base), deadline.map({ clock.seconds < $0 }) ?? true else { return nil }
         var parameters = MIPParameters()
         parameters.relativeGap = options.relativeGap

@@ -256,8 +256,13 @@ final class GroupMaster {
     func addCut(service: Int, _ cut: SubsetRowCut) -> Bool {
         guard cutKeys[service, default: []].insert(cut).inserted else { return false }
         var terms: [(VariableID, Double)] = []
+        // `cut.coefficient`, through the weight of each council (one pass over a group's members).
+        var weightOf = [Int](repeating: 0, count: problem.councilCount)
+        for (council, weight) in zip(cut.councils, cut.weights) { weightOf[council] = weight }
         for (offset, column) in columns.enumerated() where column.service == service {
-            let coefficient = cut.coefficient(column.members)
+            var weight = 0
+            for member in column.members { weight += weightOf[member] }
+            let coefficient = weight / cut.denominator
             if coefficient > 0 { terms.append((VariableID(index: firstGroupVariable + offset), Double(coefficient))) }
         }
         let spec = problem.services[service]
@@ -275,6 +280,19 @@ final class GroupMaster {
                                        upper: Double(cut.rightSide), terms: terms)
         cuts[service].append((cut, row))
         return true
+    }
+
+    /// A new master over the same councils, services and group limit with
+    /// only `columns` (in that order) and every subset-row cut of this one,
+    /// without branching decisions: for GLPK's branch-and-cut over a part of
+    /// the pool (`mergePlans`).
+    func copy(columns: [GroupColumn]) -> GroupMaster {
+        let copy = GroupMaster(problem: problem, services: services, groupLimit: groupLimit, councils: councilSubset)
+        copy.add(columns)
+        for service in services {
+            for (cut, _) in cuts[service] { copy.addCut(service: service, cut) }
+        }
+        return copy
     }
 
     /// Values of the group columns in an LP solution.
