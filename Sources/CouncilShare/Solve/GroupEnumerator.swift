@@ -206,13 +206,13 @@ public final class GroupEnumerator {
         // stop request every few thousand nodes.
         var visited = 0
         var stopped = false
-        // Contiguous services: neighbours among the candidates, by position, and
-        // for each position how many of {host} ∪ chosen it is or borders.
-        var adjacent: [[Int]] = []
+        // Contiguous services: neighbours among the candidates, by position (and
+        // the host's), and for each position how many of {host} ∪ chosen it is or borders.
+        let adjacent: [[Int]]
+        let firstExtension: [Int]
         var near: [Int] = []
         var steps: [Int] = []
         var reachable: [Int] = []
-        var firstExtension: [Int] = []
 
         init(enumerator: GroupEnumerator, host: Int, pool: [Int], prices: GroupPrices, alpha: Double,
              threshold: Double, limit: Int?, rules: BranchRules, shouldStop: @escaping () -> Bool) {
@@ -274,6 +274,9 @@ public final class GroupEnumerator {
                 near = [Int](repeating: 0, count: count)
                 for q in firstExtension { near[q] += 1 }
                 steps = [Int](repeating: -1, count: count)
+            } else {
+                adjacent = []
+                firstExtension = []
             }
         }
 
