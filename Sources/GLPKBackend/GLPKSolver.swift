@@ -363,6 +363,9 @@ private final class CallbackContext {
 
     func handle(_ tree: OpaquePointer) {
         let reason = glp_ios_reason(tree)
+        if reason == GLP_IBRANCH, let limit = parameters.branchingCandidates, limit > 0 {
+            chooseBranch(tree, candidates: limit)
+        }
         if reason == GLP_IHEUR, !injected, let warmStart {
             injected = true
             _ = glp_ios_heur_sol(tree, warmStart)
@@ -399,5 +402,66 @@ private final class CallbackContext {
             let incumbent: Double? = (status == GLP_FEAS || status == GLP_OPT) ? glp_mip_obj_val(prob) : nil
             progress(incumbent, bestBound)
         }
+    }
+}
+
+extension CallbackContext {
+    /// Driebeek and Tomlin's branching rule (GLPK's `GLP_BR_DTH`, the same
+    /// penalties) over the `candidates` most fractional variables only:
+    /// GLPK's own scores every fractional variable, each with a row of the
+    /// simplex tableau over every column (`glp_eval_tab_row`). Each penalty
+    /// is the objective's change in one dual simplex step after the
+    /// variable's new bound, with Tomlin's rounding of an integer entering
+    /// variable's step; the variable with the largest penalty in either
+    /// branch is chosen, and the branch with the smaller penalty is solved
+    /// first. Every call is one that GLPK allows at this point (an optimal
+    /// LP with its factorization, a basic candidate that it may branch on),
+    /// so none can make it abort.
+    func chooseBranch(_ tree: OpaquePointer, candidates limit: Int) {
+        guard let prob = glp_ios_get_prob(tree), glp_get_status(prob) == GLP_OPT, glp_bf_exists(prob) != 0 else { return }
+        let m = glp_get_num_rows(prob), n = glp_get_num_cols(prob)
+        var pool: [(j: Int32, fraction: Double, x: Double)] = []
+        for j in 1...n where glp_ios_can_branch(tree, j) != 0 && glp_get_col_stat(prob, j) == GLP_BS {
+            let x = glp_get_col_prim(prob, j)
+            pool.append((j, min(x - x.rounded(.down), x.rounded(.up) - x), x))
+        }
+        if pool.isEmpty { return }
+        pool.sort { $0.fraction != $1.fraction ? $0.fraction > $1.fraction : $0.j < $1.j }
+        let maximize = glp_get_obj_dir(prob) == GLP_MAX
+        var ind = [Int32](repeating: 0, count: Int(n) + 1)
+        var val = [Double](repeating: 0, count: Int(n) + 1)
+        var chosen: Int32 = 0, next = GLP_NO_BRNCH, degradation = -1.0
+        candidates: for candidate in pool.prefix(limit) {
+            let len = glp_eval_tab_row(prob, m + candidate.j, &ind, &val)
+            var change = [0.0, 0.0]
+            for (slot, direction) in [Int32(-1), Int32(1)].enumerated() {
+                let position = glp_dual_rtest(prob, len, ind, val, direction, 1e-9)
+                guard position > 0 else { change[slot] = .greatestFiniteMagnitude; continue }
+                let k = ind[Int(position)]
+                let alpha = val[Int(position)]
+                let deltaJ = (direction < 0 ? candidate.x.rounded(.down) : candidate.x.rounded(.up)) - candidate.x
+                var deltaK = deltaJ / alpha
+                if k > m && glp_get_col_kind(prob, k - m) != GLP_CV && abs(deltaK - deltaK.rounded()) > 1e-3 {
+                    deltaK = deltaK > 0 ? deltaK.rounded(.up) : deltaK.rounded(.down)
+                }
+                let stat = k <= m ? glp_get_row_stat(prob, k) : glp_get_col_stat(prob, k - m)
+                var dual = k <= m ? glp_get_row_dual(prob, k) : glp_get_col_dual(prob, k - m)
+                if stat == GLP_NF || (maximize ? (stat == GLP_NL && dual > 0) || (stat == GLP_NU && dual < 0)
+                                             : (stat == GLP_NL && dual < 0) || (stat == GLP_NU && dual > 0)) {
+                    dual = 0
+                }
+                change[slot] = abs(dual * deltaK)
+            }
+            if degradation < change[0] || degradation < change[1] {
+                chosen = candidate.j
+                if change[0] < change[1] {
+                    next = GLP_DN_BRNCH; degradation = change[1]
+                } else {
+                    next = GLP_UP_BRNCH; degradation = change[0]
+                }
+                if degradation == .greatestFiniteMagnitude { break candidates }
+            }
+        }
+        if chosen > 0 { glp_ios_branch_upon(tree, chosen, next) }
     }
 }

@@ -68,6 +68,11 @@ public struct MIPParameters: Sendable {
     public var shouldStop: (@Sendable () -> Bool)?
     /// Called now and then with (incumbent objective, best bound).
     public var progress: (@Sendable (Double?, Double?) -> Void)?
+    /// Branch on the best of at most this many most fractional variables,
+    /// scored by Driebeek and Tomlin's penalties; nil: the backend's own rule
+    /// (GLPK's scores every fractional variable, at the cost of a row of the
+    /// simplex tableau each).
+    public var branchingCandidates: Int?
     /// Called with the full assignment of each new incumbent (a warm start
     /// included) soon after the search finds it, so that a caller can keep
     /// the plans met on the way (on the solving thread, inside the search:
