@@ -279,13 +279,16 @@ struct BranchAndPrice {
     /// gets over a complete pool before branch-and-price takes over.
     var completePoolMIPShare: Double { 0.5 }
 
-    /// GLPK's branching in every pool MIP: Driebeek and Tomlin's penalties
-    /// over the ten most fractional variables only (`MIPParameters`), where
-    /// GLPK's own rule scored all of them and took about 40% of a profile of
-    /// generated 317 x 4 at 60 s. At 60 s: generated 100 x 4 proven in 11.3 s
-    /// against 22.2 s, 317 x 4 0.022% against 0.028%, England 0.0173% and
-    /// 0.0177% against 0.0188% and 0.0208% (alternating runs); five
-    /// candidates 0.0183%, twenty 0.0208% (README).
+    /// GLPK's branching in the branch-and-cut over a complete pool:
+    /// Driebeek and Tomlin's penalties over the ten most fractional variables
+    /// only (`MIPParameters`), where GLPK's own rule scores all of them (on a
+    /// profile of generated 317 x 4 at 60 s, about 40% of the samples). The
+    /// root's pool MIP and the plan merges keep GLPK's rule: with the short
+    /// list there too, England at 60 s ended at 0.017-0.025% in six runs,
+    /// placement commissioning proven in one; with it on complete pools only,
+    /// 0.0179% and 0.0176%, proven in both (GLPK's rule everywhere:
+    /// 0.0187-0.0208% in five runs). Generated 100 x 4 is proven in 10-14 s
+    /// either way, against 22 s (README).
     var branchingCandidates: Int { 10 }
 
     /// How many distinct plans a search keeps for `mergePlans`.
@@ -803,7 +806,7 @@ struct BranchAndPrice {
             parameters.timeLimit = seconds.map { min($0, remaining ?? $0) } ?? remaining
             parameters.relativeGap = options.relativeGap
             parameters.shouldStop = options.shouldStop
-            parameters.branchingCandidates = branchingCandidates
+            if master.isComplete { parameters.branchingCandidates = branchingCandidates }
             if let groups = incumbent?.groups, let indices = master.indices(of: groups) {
                 parameters.warmStart = master.assignment(selecting: indices)
             }
