@@ -420,6 +420,7 @@ extension CallbackContext {
     func chooseBranch(_ tree: OpaquePointer, candidates limit: Int) {
         guard let prob = glp_ios_get_prob(tree), glp_get_status(prob) == GLP_OPT, glp_bf_exists(prob) != 0 else { return }
         let m = glp_get_num_rows(prob), n = glp_get_num_cols(prob)
+        guard n > 0 else { return }
         var pool: [(j: Int32, fraction: Double, x: Double)] = []
         for j in 1...n where glp_ios_can_branch(tree, j) != 0 && glp_get_col_stat(prob, j) == GLP_BS {
             let x = glp_get_col_prim(prob, j)
