@@ -23,6 +23,12 @@ struct SubsetRowCutTests {
         #expect(four.coefficient([1, 6]) == 0)        // 2/3
         #expect(four.coefficient([1, 6, 8]) == 1)     // 3/3
         #expect(four.coefficient([1, 4, 6, 8]) == 1)  // 5/3
+        // The one-pass form (a weight per council) agrees on every group of up to four of ten councils.
+        let table = four.weightOf(councilCount: 10)
+        for mask in 0..<(1 << 10) where mask.nonzeroBitCount <= 4 {
+            let members = (0..<10).filter { mask & (1 << $0) != 0 }
+            #expect(four.coefficient(members, weightOf: table) == four.coefficient(members))
+        }
 
         let five = SubsetRowCut.five([3, 1, 4, 5, 9])
         #expect(five.rightSide == 1)

@@ -94,6 +94,22 @@ public struct SubsetRowCut: Hashable, Sendable {
         for (council, weight) in zip(councils, weights) where members.contains(council) { total += weight }
         return total / denominator
     }
+
+    /// Each council's weight in this cut (0 outside it), indexed by council,
+    /// for `coefficient(_:weightOf:)` over many groups.
+    public func weightOf(councilCount: Int) -> [Int] {
+        var weightOf = [Int](repeating: 0, count: councilCount)
+        for (council, weight) in zip(councils, weights) { weightOf[council] = weight }
+        return weightOf
+    }
+
+    /// `coefficient(members)` in one pass over the members, with the table
+    /// of `weightOf(councilCount:)`.
+    public func coefficient(_ members: [Int], weightOf: [Int]) -> Int {
+        var total = 0
+        for member in members { total += weightOf[member] }
+        return total / denominator
+    }
 }
 
 /// Linear prices on groups, from the duals of a master LP:

@@ -256,13 +256,9 @@ final class GroupMaster {
     func addCut(service: Int, _ cut: SubsetRowCut) -> Bool {
         guard cutKeys[service, default: []].insert(cut).inserted else { return false }
         var terms: [(VariableID, Double)] = []
-        // `cut.coefficient`, through the weight of each council (one pass over a group's members).
-        var weightOf = [Int](repeating: 0, count: problem.councilCount)
-        for (council, weight) in zip(cut.councils, cut.weights) { weightOf[council] = weight }
+        let weightOf = cut.weightOf(councilCount: problem.councilCount)
         for (offset, column) in columns.enumerated() where column.service == service {
-            var weight = 0
-            for member in column.members { weight += weightOf[member] }
-            let coefficient = weight / cut.denominator
+            let coefficient = cut.coefficient(column.members, weightOf: weightOf)
             if coefficient > 0 { terms.append((VariableID(index: firstGroupVariable + offset), Double(coefficient))) }
         }
         let spec = problem.services[service]
