@@ -63,7 +63,10 @@ struct CompletePoolTests {
     /// retired for one limit's incumbent must come back for the next.
     @Test("min_groups and the frontier: the same answers with and without completed pools")
     func sameUnderGroupLimits() throws {
-        var off = SolveOptions()
+        // Without the rank-1 cuts, which settle these instances at the root.
+        var on = SolveOptions()
+        on.rankOneCuts = false
+        var off = on
         off.enumerationLimit = 0
         var completed = 0
         for (councils, seed) in [(36, 6), (44, 3), (50, 3), (50, 5)] {
@@ -72,7 +75,7 @@ struct CompletePoolTests {
             let largest = ExactSolver(problem: problem).solve()
             problem.objective = .minGroups
             problem.targetSaving = 0.7 * largest.totalSaving
-            let with = ExactSolver(problem: problem).solve()
+            let with = ExactSolver(problem: problem, options: on).solve()
             let without = ExactSolver(problem: problem, options: off).solve()
             #expect(with.status == .optimal && without.status == .optimal, "\(councils)/\(seed): \(with.status) / \(without.status)")
             #expect(with.groupCount == without.groupCount, "\(councils)/\(seed): \(with.groupCount) vs \(without.groupCount) groups")
@@ -81,7 +84,7 @@ struct CompletePoolTests {
 
             problem.objective = .maxSaving
             problem.targetSaving = nil
-            let frontier = ExactSolver(problem: problem).frontier(points: 4)
+            let frontier = ExactSolver(problem: problem, options: on).frontier(points: 4)
             let reference = ExactSolver(problem: problem, options: off).frontier(points: 4)
             #expect(frontier.points.map(\.groupLimit) == reference.points.map(\.groupLimit))
             for (point, other) in zip(frontier.points, reference.points) {
@@ -99,9 +102,12 @@ struct CompletePoolTests {
     @Test("a master reused across group limits gives each limit's optimum")
     func reusedMaster() throws {
         var completed = 0
+        // Without the rank-1 cuts, which settle these instances at the root.
+        var options = SolveOptions()
+        options.rankOneCuts = false
         for (councils, seed) in [(36, 6), (44, 3), (44, 5), (50, 3), (50, 5)] {
             let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
-            let (engine, _) = ExactSolver(problem: problem).makeEngine()
+            let (engine, _) = ExactSolver(problem: problem, options: options).makeEngine()
             for service in problem.services.indices where problem.services[service].participants.count >= 2 {
                 let reused = GroupMaster(problem: problem, services: [service], groupLimit: 1)
                 for limit in [2, 1, 12, 4] {

@@ -423,7 +423,13 @@ struct BranchAndPrice {
             // With the four- and five-council shapes (the root's search uses triples only):
             // England at 60 s, fostering and adoption's bound £1,059.88m -> £1,059.48m (README).
             // (Pricing, should the pool be reopened, respects every shape; see `GroupPrices.cutPenalty`.)
-            let added = separateSubsetRowCuts(master, lp: lp, larger: true, unions: unions)
+            var added = separateSubsetRowCuts(master, lp: lp, larger: true, unions: unions)
+            // With the rank-1 cuts of any weights (see `separateRankOneCuts`).
+            if unions && options.rankOneCuts {
+                let rankOne = separateRankOneCuts(master, lp: lp)
+                stats.rankOneCuts += rankOne
+                added += rankOne
+            }
             stats.cuts += added
             rounds += 1
             if added == 0 { break }
@@ -953,11 +959,21 @@ struct BranchAndPrice {
                     // Root: tighten with subset-row cuts, then look for a good plan.
                     var current = relaxation
                     var rounds = 0
+                    // Once the fixed shapes stall, rounds go on with the rank-1 cuts of any
+                    // weights as well (`separateRankOneCuts`): they proved England's district
+                    // back office optimal at the root (README, "Rank-1 cuts").
+                    var rankOne = false
                     // Cuts may take a fifth of what is left of this search's time.
                     let cutsUntil = remaining.map { clock.seconds + 0.2 * $0 } ?? .infinity
                     while rounds < 25 && !stopping() && clock.seconds < cutsUntil {
                         rounds += 1
-                        let added = separateSubsetRowCuts(master, lp: current.lp, larger: false, unions: true)
+                        var added = separateSubsetRowCuts(master, lp: current.lp, larger: false, unions: true)
+                        if added == 0 && !rankOne && options.rankOneCuts { rankOne = true; rounds = 1 }
+                        if rankOne {
+                            let more = separateRankOneCuts(master, lp: current.lp)
+                            stats.rankOneCuts += more
+                            added += more
+                        }
                         if added == 0 { break }
                         stats.cuts += added
                         let before = current.bound ?? current.lp.objective
@@ -979,7 +995,11 @@ struct BranchAndPrice {
                         }
                         let after = current.bound ?? current.lp.objective
                         report(label + ": root bound with \(stats.cuts) cuts", incumbent?.saving, after)
-                        if rounds >= 3 && before - after < 1e-5 * max(1, abs(after)) { break }
+                        if rounds >= 3 && before - after < 1e-5 * max(1, abs(after)) {
+                            if rankOne || !options.rankOneCuts { break }
+                            rankOne = true
+                            rounds = 0
+                        }
                     }
                     lp = current.lp
                     rootBound = current.bound ?? current.lp.objective

@@ -12,6 +12,11 @@ public struct SolveOptions: Sendable {
     /// `BranchAndPrice.enumerateImproving`). Above it, or at 0, the search goes
     /// on by branch-and-price alone. Either way the answer is exact.
     public var enumerationLimit: Int = 300_000
+    /// Rank-1 cuts of any weights once the fixed shapes of subset-row cuts
+    /// stall (`BranchAndPrice.separateRankOneCuts`). Off, the search is exact
+    /// too, only weaker: the tests turn it off to reach the paths that the
+    /// cuts make rare (complete pools on small instances).
+    public var rankOneCuts: Bool = true
     /// Independent parts (services, components) solved at once, each on its
     /// own thread: one per core, at most two by default (this project's
     /// machines have two). 1 solves them in turn on the calling thread.
@@ -43,6 +48,8 @@ public struct SolveStatistics: Sendable {
     public var pricingRounds: Int = 0
     public var mipNodes: Int = 0
     public var cuts: Int = 0
+    /// Of `cuts`, the rank-1 cuts of any weights (`BranchAndPrice.separateRankOneCuts`).
+    public var rankOneCuts: Int = 0
     public var branchNodes: Int = 0
     /// Parts whose pool was completed by enumeration and settled by branch-and-cut.
     public var completedPools: Int = 0
@@ -57,6 +64,7 @@ public struct SolveStatistics: Sendable {
         pricingRounds += other.pricingRounds
         mipNodes += other.mipNodes
         cuts += other.cuts
+        rankOneCuts += other.rankOneCuts
         branchNodes += other.branchNodes
         completedPools += other.completedPools
     }
