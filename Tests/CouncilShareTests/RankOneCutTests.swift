@@ -114,4 +114,18 @@ struct RankOneCutTests {
         }
         #expect(used > 0)
     }
+
+    @Test("long cuts over the same first councils keep distinct names within GLPK's 255 bytes")
+    func longCutNames() throws {
+        let problem = try generatedProblem(councils: 80, services: 1, seed: 2)
+        let service = try #require(problem.services.indices.max { problem.services[$0].participants.count < problem.services[$1].participants.count })
+        let councils = problem.services[service].participants.sorted()
+        try #require(councils.count >= 45)
+        let master = GroupMaster(problem: problem, services: [service], groupLimit: nil)
+        let shared = Array(councils.prefix(40))
+        #expect(master.addCut(service: service, SubsetRowCut(councils: shared + [councils[41]], weights: Array(repeating: 1, count: 41), denominator: 2)))
+        #expect(master.addCut(service: service, SubsetRowCut(councils: shared + [councils[42]], weights: Array(repeating: 1, count: 41), denominator: 2)))
+        let names = master.model.constraints.map { String(decoding: Array($0.name.utf8.prefix(255)), as: UTF8.self) }
+        #expect(Set(names).count == names.count, "duplicate row names: \(names.filter { name in names.filter { $0 == name }.count > 1 })")
+    }
 }

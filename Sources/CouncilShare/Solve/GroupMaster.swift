@@ -272,8 +272,12 @@ final class GroupMaster {
             : cut.councils.count == 3 && cut.denominator == 2 ? ""
             : cut.councils.count <= 5 && cut.denominator == 3 ? "\(cut.councils.count)"
             : "\(cut.councils.count)w\(cut.denominator)"
-        let row = solver.addConstraint(name: "subsetRow\(shape)_\(spec.id)_" + codes,
-                                       upper: Double(cut.rightSide), terms: terms)
+        var name = "subsetRow\(shape)_\(spec.id)_" + codes
+        // GLPK and the LP and MPS formats take 255 bytes of a name: a long cut
+        // (a union, a rank-1 cut over a cluster) gets its number in front, so
+        // that two long cuts over the same first councils keep distinct names.
+        if name.utf8.count > 255 { name = "subsetRow\(shape)n\(cuts[service].count)_\(spec.id)_" + codes }
+        let row = solver.addConstraint(name: name, upper: Double(cut.rightSide), terms: terms)
         cuts[service].append((cut, row))
         return true
     }
