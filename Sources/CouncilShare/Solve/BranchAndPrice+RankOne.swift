@@ -28,7 +28,8 @@ extension BranchAndPrice {
     /// 37 districts, 1/2 on 41 by 0.47) where no other shape was violated.
     /// The local search finds such cuts in milliseconds, where that program
     /// needed its whole half-second limit and more.
-    func separateRankOneCuts(_ master: GroupMaster, lp: LPResult) -> Int {
+    /// Returns how many cuts it added (also counted in `stats.rankOneCuts`).
+    func separateRankOneCuts(_ master: GroupMaster, lp: LPResult, stats: inout SolveStatistics) -> Int {
         let values = master.groupValues(lp)
         var added = 0
         for service in master.services {
@@ -53,7 +54,10 @@ extension BranchAndPrice {
                         let coefficient = cut.coefficient(group.members)
                         if coefficient > 0 { lhs += Double(coefficient) * group.x }
                     }
-                    if lhs - Double(cut.rightSide) > 1e-2, master.addCut(service: service, cut) { added += 1 }
+                    if lhs - Double(cut.rightSide) > 1e-2, master.addCut(service: service, cut) {
+                        added += 1
+                        stats.rankOneCuts += 1
+                    }
                 }
             }
         }

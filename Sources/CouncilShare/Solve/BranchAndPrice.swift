@@ -425,11 +425,7 @@ struct BranchAndPrice {
             // (Pricing, should the pool be reopened, respects every shape; see `GroupPrices.cutPenalty`.)
             var added = separateSubsetRowCuts(master, lp: lp, larger: true, unions: unions)
             // With the rank-1 cuts of any weights (see `separateRankOneCuts`).
-            if unions && options.rankOneCuts {
-                let rankOne = separateRankOneCuts(master, lp: lp)
-                stats.rankOneCuts += rankOne
-                added += rankOne
-            }
+            if unions && options.rankOneCuts { added += separateRankOneCuts(master, lp: lp, stats: &stats) }
             stats.cuts += added
             rounds += 1
             if added == 0 { break }
@@ -961,7 +957,7 @@ struct BranchAndPrice {
                     var rounds = 0
                     // Once the fixed shapes stall, rounds go on with the rank-1 cuts of any
                     // weights as well (`separateRankOneCuts`): they proved England's district
-                    // back office optimal at the root (README, "Rank-1 cuts").
+                    // back office optimal at the root (README, "How it solves").
                     var rankOne = false
                     // Cuts may take a fifth of what is left of this search's time.
                     let cutsUntil = remaining.map { clock.seconds + 0.2 * $0 } ?? .infinity
@@ -969,11 +965,7 @@ struct BranchAndPrice {
                         rounds += 1
                         var added = separateSubsetRowCuts(master, lp: current.lp, larger: false, unions: true)
                         if added == 0 && !rankOne && options.rankOneCuts { rankOne = true; rounds = 1 }
-                        if rankOne {
-                            let more = separateRankOneCuts(master, lp: current.lp)
-                            stats.rankOneCuts += more
-                            added += more
-                        }
+                        if rankOne { added += separateRankOneCuts(master, lp: current.lp, stats: &stats) }
                         if added == 0 { break }
                         stats.cuts += added
                         let before = current.bound ?? current.lp.objective
