@@ -28,8 +28,7 @@ struct CompletePoolTests {
             #expect(sameMoney(with.totalSaving, without.totalSaving), "seed \(seed): \(with.totalSaving) vs \(without.totalSaving)")
             #expect(without.statistics.completedPools == 0)
             completed += with.statistics.completedPools
-            let report = try PlanChecker.check(planJSON: JSONWriter.write(with.jsonValue(problem: problem)),
-                                               file: "plan-\(seed).json", problem: problem)
+            let report = try recheck(with, problem, file: "plan-\(seed).json")
             #expect(report.isValid, "seed \(seed): \(report.violations)")
             #expect(sameMoney(report.totalSaving, with.totalSaving))
         }

@@ -50,7 +50,7 @@ enum Tiny {
 func solveBoth(_ instance: Instance) throws -> (Problem, Plan, BruteForce.Answer) {
     let problem = try Problem(instance: instance, file: "known.json")
     let plan = ExactSolver(problem: problem).solve()
-    let report = try PlanChecker.check(planJSON: JSONWriter.write(plan.jsonValue(problem: problem)), file: "plan.json", problem: problem)
+    let report = try recheck(plan, problem)
     if plan.status == .optimal || plan.status == .feasible {
         #expect(report.isValid, "\(report.violations)")
     }

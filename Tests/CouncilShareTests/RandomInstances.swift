@@ -327,3 +327,8 @@ func generatedProblem(councils: Int, services: Int, seed: Int) throws -> Problem
     try Problem(instance: InstanceGenerator(councils: councils, services: services, seed: UInt64(seed)).generate(),
                 file: "generated-\(seed)")
 }
+
+/// `plan` re-scored from its JSON by `PlanChecker`, as `councilshare check` does.
+func recheck(_ plan: Plan, _ problem: Problem, file: String = "plan.json") throws -> PlanChecker.Report {
+    try PlanChecker.check(planJSON: JSONWriter.write(plan.jsonValue(problem: problem)), file: file, problem: problem)
+}

@@ -108,8 +108,7 @@ struct RankOneCutTests {
             #expect(sameMoney(with.totalSaving, without.totalSaving), "\(councils)/\(seed): \(with.totalSaving) vs \(without.totalSaving)")
             #expect(without.statistics.rankOneCuts == 0)
             used += with.statistics.rankOneCuts
-            let report = try PlanChecker.check(planJSON: JSONWriter.write(with.jsonValue(problem: problem)),
-                                               file: "plan-\(seed).json", problem: problem)
+            let report = try recheck(with, problem, file: "plan-\(seed).json")
             #expect(report.isValid, "\(councils)/\(seed): \(report.violations)")
         }
         #expect(used > 0)
