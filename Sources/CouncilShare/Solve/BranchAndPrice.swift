@@ -47,6 +47,8 @@ struct BranchAndPrice {
     let enumerators: [GroupEnumerator]
     /// This search's own deadline in seconds on `clock` (nil: the global limit only).
     var deadline: Double?
+    /// A deadline that a scheduler may move while this search runs (see `SliceScheduler`).
+    var movableDeadline: MovableDeadline?
     /// Stop as soon as the pool is complete (it then holds an optimal plan):
     /// what `ModelExport` needs, without solving the MIP itself.
     var stopAtCompletePool = false
@@ -74,12 +76,12 @@ struct BranchAndPrice {
         func at(_ k: Int) -> Double { intercept + slope * Double(k) }
     }
 
-    /// The earlier of the global time limit and this search's deadline.
+    /// The earliest of the global time limit and this search's deadlines.
     var limit: Double? {
-        switch (options.timeLimit, deadline) {
-        case let (global?, local?): return min(global, local)
-        case let (global, local): return global ?? local
-        }
+        var earliest = options.timeLimit
+        if let deadline { earliest = min(earliest ?? deadline, deadline) }
+        if let moved = movableDeadline?.seconds { earliest = min(earliest ?? moved, moved) }
+        return earliest
     }
 
     var remaining: Double? { limit.map { max(0, $0 - clock.seconds) } }

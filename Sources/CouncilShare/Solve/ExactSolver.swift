@@ -151,92 +151,65 @@ public struct ExactSolver {
         var outcome: BranchAndPrice.Outcome
     }
 
-    /// Solves the parts (independent subproblems), one worker per core (at
-    /// most two here): each worker takes the next part, smallest first, with
-    /// its share of the time left (its size over the size of the parts not yet
-    /// started, times the number of workers); when none is left, it gives the
-    /// rest of the time to its own unfinished parts. Every GLPK object is
-    /// created, solved and deleted on its worker's thread (GLPK's state is
+    /// Solves the parts (independent subproblems), at most one per core (two
+    /// here), through a `SliceScheduler`: every part gets a first slice in
+    /// order, smallest first, with its size's share of the time left; a core
+    /// that comes free then resumes a part that stopped with work left, and
+    /// once none waits the running parts get all the time left, so no core
+    /// idles while a part is open. Each part runs on a thread of its own, where
+    /// its GLPK master is created, solved and deleted (GLPK's state is
     /// thread-local); only Swift values leave it. Without a time limit the
     /// answer does not depend on the schedule.
     func solveParts(_ parts: [(service: Int, councils: [Int])], engine: BranchAndPrice,
                     statistics: inout SolveStatistics) -> [FinishedPart] {
         final class Shared: @unchecked Sendable {
             let lock = NSLock()
-            var next = 0
             var results: [FinishedPart?]
             var statistics = SolveStatistics()
             init(count: Int) { results = Array(repeating: nil, count: count) }
         }
         let shared = Shared(count: parts.count)
-        let workers = max(1, min(parallelWorkers, parts.count))
-        let sizes = parts.map { Double($0.councils.count) }
-        let options = self.options, clock = self.clock
-
-        @Sendable func work() {
-            var mine: [(index: Int, master: GroupMaster, outcome: BranchAndPrice.Outcome)] = []
+        let problem = self.problem
+        let scheduler = SliceScheduler(workers: max(1, min(parallelWorkers, parts.count)),
+                                       sizes: parts.map { Double($0.councils.count) },
+                                       timeLimit: options.timeLimit, clock: clock, shouldStop: options.shouldStop)
+        scheduler.run { index, slices in
+            let part = parts[index]
+            let label = partLabel(service: part.service, councils: part.councils)
+            var master: GroupMaster?
+            var outcome: BranchAndPrice.Outcome?
             var stats = SolveStatistics()
-            while true {
-                shared.lock.lock()
-                let position = shared.next
-                shared.next += 1
-                shared.lock.unlock()
-                guard position < parts.count else { break }
-                let part = parts[position]
-                let label = partLabel(service: part.service, councils: part.councils)
+            while let deadline = slices.next() {
                 var engine = engine
-                if let limit = options.timeLimit {
-                    let left = sizes[position...].reduce(0, +)
-                    let now = clock.seconds
-                    let share = Double(workers) * max(0, limit - now) * sizes[position] / left
-                    engine.deadline = now + min(max(0, limit - now), share)
+                engine.movableDeadline = deadline
+                if let master, let previous = outcome {
+                    var resumed = engine.solve(master, seed: [], label: label, resuming: previous.state)
+                    if resumed.status == .noSolution && previous.status == .feasible { resumed = previous; resumed.state = nil }
+                    stats.absorb(resumed.statistics)
+                    outcome = resumed
+                } else {
+                    let seedWatch = Stopwatch()
+                    let seed = GreedyPlan.plan(enumerator: engine.enumerators[part.service], hosts: part.councils,
+                                               shouldStop: engine.stopping)
+                    let seedSeconds = seedWatch.seconds
+                    engine.report(label + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
+                    let created = GroupMaster(problem: problem, services: [part.service], groupLimit: nil,
+                                              councils: part.councils)
+                    var first = engine.solve(created, seed: seed, label: label)
+                    first.statistics.pricingSeconds += seedSeconds
+                    stats.absorb(first.statistics)
+                    master = created
+                    outcome = first
                 }
-                let seedWatch = Stopwatch()
-                let seed = GreedyPlan.plan(enumerator: engine.enumerators[part.service], hosts: part.councils,
-                                           shouldStop: engine.stopping)
-                let seedSeconds = seedWatch.seconds
-                engine.report(label + ": greedy plan", seed.reduce(0) { $0 + $1.saving }, nil)
-                let master = GroupMaster(problem: problem, services: [part.service], groupLimit: nil, councils: part.councils)
-                var outcome = engine.solve(master, seed: seed, label: label)
-                outcome.statistics.pricingSeconds += seedSeconds
-                stats.absorb(outcome.statistics)
-                mine.append((position, master, outcome))
+                slices.end(settled: outcome?.state == nil)
             }
-            // Time left over goes to this worker's unfinished parts.
-            var unfinished = mine.indices.filter { mine[$0].outcome.state != nil }
-            while let limit = options.timeLimit, !unfinished.isEmpty, !options.shouldStop(), limit - clock.seconds > 0.05 {
-                let slot = unfinished.removeFirst()
-                let index = mine[slot].index
-                var engine = engine
-                let left = unfinished.reduce(sizes[index]) { $0 + sizes[mine[$1].index] }
-                engine.deadline = clock.seconds + max(0, limit - clock.seconds) * sizes[index] / left
-                let previous = mine[slot].outcome
-                var outcome = engine.solve(mine[slot].master, seed: [], label: partLabel(service: parts[index].service,
-                                                                                         councils: parts[index].councils),
-                                           resuming: previous.state)
-                if outcome.status == .noSolution && previous.status == .feasible { outcome = previous; outcome.state = nil }
-                stats.absorb(outcome.statistics)
-                mine[slot].outcome = outcome
-            }
-            let done = mine.map { ($0.index, FinishedPart(columns: $0.master.liveColumns, outcome: $0.outcome)) }
-            mine.removeAll()  // the masters (GLPK problems) are deleted here, on this thread
+            let finished = outcome.map { FinishedPart(columns: master?.liveColumns ?? [], outcome: $0) }
+            master = nil  // the GLPK problem is deleted here, on this part's thread
             shared.lock.lock()
-            for (index, part) in done { shared.results[index] = part }
+            shared.results[index] = finished
             shared.statistics.absorb(stats)
             shared.lock.unlock()
         }
-
-        let finishedHelpers = DispatchSemaphore(value: 0)
-        for _ in 1..<workers {
-            let thread = Thread {
-                work()
-                finishedHelpers.signal()
-            }
-            thread.stackSize = 16 << 20
-            thread.start()
-        }
-        work()
-        for _ in 1..<workers { finishedHelpers.wait() }
         statistics.absorb(shared.statistics)
         return shared.results.map { $0! }
     }
