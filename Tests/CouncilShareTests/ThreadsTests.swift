@@ -20,4 +20,22 @@ struct ThreadsTests {
         // Every part was solved, whichever thread took it.
         #expect(second.groupCount == first.groupCount)
     }
+
+    @Test("the same frontier, point by point, with one thread or two", arguments: [(30, 7), (36, 8)])
+    func sameFrontierWithOneOrTwoThreads(councils: Int, seed: Int) throws {
+        let problem = try generatedProblem(councils: councils, services: 3, seed: seed)
+        var one = SolveOptions()
+        one.threads = 1
+        var two = SolveOptions()
+        two.threads = 2
+        let first = ExactSolver(problem: problem, options: one).frontier()
+        let second = ExactSolver(problem: problem, options: two).frontier()
+        #expect(first.points.count >= 3)
+        #expect(first.points.allSatisfy { $0.plan.status == .optimal })
+        #expect(first.points.map(\.groupLimit) == second.points.map(\.groupLimit))
+        for (a, b) in zip(first.points, second.points) {
+            #expect(a.plan.status == b.plan.status, "k = \(a.groupLimit)")
+            #expect(sameMoney(a.plan.totalSaving, b.plan.totalSaving), "k = \(a.groupLimit)")
+        }
+    }
 }

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+import Foundation
+
 
 /// The trade-off between agreements and saving (GitHub issue 4): for each
 /// number of groups `k` (agreements to sign, counted over all services), the
@@ -101,7 +103,9 @@ extension ExactSolver {
     /// the parts' work of steps 2-3 together, and to the points of step 5
     /// together with what the first two left of theirs (in the last two,
     /// each solve takes an equal share of what is left), so a whole frontier
-    /// takes about three time limits.
+    /// takes about three time limits. The parts' solves of steps 2-3 run on
+    /// all cores at once (a thread per part, at most one per core), each with
+    /// its share of the time left times the cores.
     /// `options.shouldStop` skips the solves not yet done; every point still
     /// gets a plan and a bound (unproven ones are marked `interrupted`).
     /// If no max-saving plan is found (proven infeasible, or stopped first),
@@ -164,54 +168,102 @@ extension ExactSolver {
             }
         }
         let solveCap = solveUpTo.map { $0(PartTable.combine(tables)) } ?? Int.max
-        func solves(_ table: PartTable) -> Int { max(0, min(table.largestCount - 1, solveCap)) }
+        @Sendable func solves(_ table: PartTable) -> Int { max(0, min(table.largestCount - 1, solveCap)) }
 
-        // Each solve gets an equal share of the time left for them all.
+        // The parts are independent: each runs on a thread of its own (its GLPK
+        // master lives there), at most one per core. Each solve gets an equal
+        // share of the time left for the solves not yet done, times the cores.
         var perSolve = options
         perSolve.timeLimit = nil
-        var partEngine = BranchAndPrice(problem: problem, options: perSolve, clock: clock, enumerators: engine.enumerators)
+        let partEngine = BranchAndPrice(problem: problem, options: perSolve, clock: clock, enumerators: engine.enumerators)
         let total = tables.reduce(0) { $0 + solves($1) }
-        var done = 0
-        solving: for index in tables.indices where tables[index].largestCount >= 2 {
-            let part = parts[index]
-            let label = partLabel(service: part.service, councils: part.councils)
-            let master = GroupMaster(problem: problem, services: [part.service], groupLimit: tables[index].largestCount,
-                                     councils: part.councils)
-            // The LP bound of every j first, from K_p − 1 down (each LP starts
-            // from the last one's basis and columns), in at most half of this
-            // part's share of the time. The part's columns are sifted in.
-            let count = tables[index].largestCount - 1
-            let share = Double(max(1, solves(tables[index]))) / Double(max(1, total - done))
-            if let end { partEngine.deadline = clock.seconds + 0.5 * max(0, end - clock.seconds) * share }
-            master.setGroupLimit(count)
-            partEngine.sift(master, pool: part.columns, stats: &frontier.statistics)
-            for limit in stride(from: count, through: 1, by: -1) {
-                if options.shouldStop() { break solving }
-                master.setGroupLimit(limit)
-                guard let line = partEngine.relaxationLine(master, stats: &frontier.statistics) else { break }
-                tables[index].cap(line: line)
-                onProgress?(FrontierProgress(done: done, total: total, elapsed: clock.seconds,
-                                             stage: label + ": LP bound with at most \(limit) groups", saving: nil))
-            }
-            var previous: [GroupColumn] = []
-            for limit in stride(from: 1, through: solves(tables[index]), by: 1) {
-                if options.shouldStop() { break solving }
-                if let known = tables[index].groups[limit], tables[index].savings[limit] > previous.reduce(0, { $0 + $1.saving }) {
-                    previous = known
-                }
-                if let end { partEngine.deadline = clock.seconds + max(0, end - clock.seconds) / Double(total - done) }
-                let watch = Stopwatch()
-                let outcome = solveAtMost(limit, master: master, engine: partEngine, previous: previous,
-                                          largest: part.outcome.groups, statistics: &frontier.statistics)
-                tables[index].record(outcome, groupLimit: limit, seconds: watch.seconds)
-                if let line = outcome.rootLine { tables[index].cap(line: line) }
-                if outcome.status.hasPlan { previous = outcome.groups }
-                done += 1
-                onProgress?(FrontierProgress(
-                    done: done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
-                    saving: outcome.status.hasPlan ? outcome.saving : nil))
+        let solving = tables.indices.filter { tables[$0].largestCount >= 2 }
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var tables: [PartTable]
+            var statistics = SolveStatistics()
+            var done = 0
+            init(tables: [PartTable]) { self.tables = tables }
+            func locked<T>(_ body: () -> T) -> T {
+                lock.lock()
+                defer { lock.unlock() }
+                return body()
             }
         }
+        let shared = Shared(tables: tables)
+        let workers = Double(max(1, min(parallelWorkers, solving.count)))
+        /// Seconds from now for `fraction` of the work left, on all cores (at most all the time left).
+        @Sendable func share(_ fraction: Double) -> Double? {
+            end.map { max(0, $0 - clock.seconds) * min(1, workers * fraction) }
+        }
+        let scheduler = SliceScheduler(workers: Int(workers), sizes: solving.map { Double(max(1, solves(tables[$0]))) },
+                                       timeLimit: nil, clock: clock, shouldStop: options.shouldStop)
+        let problem = self.problem, solvedParts = parts
+        scheduler.run { job, slices in
+            while slices.next() != nil {
+                defer { slices.end(settled: true) }
+                let index = solving[job]
+                let part = solvedParts[index]
+                let label = partLabel(service: part.service, councils: part.councils)
+                var table = shared.locked { shared.tables[index] }
+                var stats = SolveStatistics()
+                var engine = partEngine
+                defer {
+                    shared.locked {
+                        shared.tables[index] = table
+                        shared.statistics.absorb(stats)
+                    }
+                }
+                let master = GroupMaster(problem: problem, services: [part.service], groupLimit: table.largestCount,
+                                         councils: part.councils)
+                // The LP bound of every j first, from K_p − 1 down (each LP starts
+                // from the last one's basis and columns), in at most half of this
+                // part's share of the time. The part's columns are sifted in.
+                let count = table.largestCount - 1
+                let done = shared.locked { shared.done }
+                if let seconds = share(Double(max(1, solves(table))) / Double(max(1, total - done))) {
+                    engine.deadline = clock.seconds + 0.5 * seconds
+                }
+                master.setGroupLimit(count)
+                engine.sift(master, pool: part.columns, stats: &stats)
+                for limit in stride(from: count, through: 1, by: -1) {
+                    if options.shouldStop() { break }
+                    master.setGroupLimit(limit)
+                    guard let line = engine.relaxationLine(master, stats: &stats) else { break }
+                    table.cap(line: line)
+                    let finished = shared.locked { shared.done }
+                    shared.locked {
+                        onProgress?(FrontierProgress(done: finished, total: total, elapsed: clock.seconds,
+                                                     stage: label + ": LP bound with at most \(limit) groups", saving: nil))
+                    }
+                }
+                var previous: [GroupColumn] = []
+                for limit in stride(from: 1, through: solves(table), by: 1) {
+                    if options.shouldStop() { break }
+                    if let known = table.groups[limit], table.savings[limit] > previous.reduce(0, { $0 + $1.saving }) {
+                        previous = known
+                    }
+                    let done = shared.locked { shared.done }
+                    if let seconds = share(1 / Double(max(1, total - done))) { engine.deadline = clock.seconds + seconds }
+                    let watch = Stopwatch()
+                    let outcome = solveAtMost(limit, master: master, engine: engine, previous: previous,
+                                              largest: part.outcome.groups, statistics: &stats)
+                    table.record(outcome, groupLimit: limit, seconds: watch.seconds)
+                    if let line = outcome.rootLine { table.cap(line: line) }
+                    if outcome.status.hasPlan { previous = outcome.groups }
+                    shared.locked {
+                        shared.done += 1
+                        onProgress?(FrontierProgress(
+                            done: shared.done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
+                            saving: outcome.status.hasPlan ? outcome.saving : nil))
+                    }
+                }
+            }
+        }
+        tables = shared.tables
+        let columns = shared.statistics.columns
+        frontier.statistics.absorb(shared.statistics)
+        if !solving.isEmpty { frontier.statistics.columns = columns }
         return FrontierWork(frontier: frontier, pools: pools, engine: engine, combined: PartTable.combine(tables),
                             largestSeconds: largestSeconds)
     }
