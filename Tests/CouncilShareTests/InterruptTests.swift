@@ -18,6 +18,12 @@ final class StopAfter: @unchecked Sendable {
         count += 1
         return count >= limit
     }
+    /// Polls, and says whether this was exactly the `limit`-th poll (one stop request only).
+    func pollIsLimit() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        count += 1
+        return count == limit
+    }
 }
 
 @Suite("A search stopped at any point")

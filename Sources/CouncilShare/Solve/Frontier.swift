@@ -301,12 +301,15 @@ extension ExactSolver {
         }
     }
 
-    /// Step 4: each point the parts left unproven is solved as a whole, on one
+    /// Step 4: each point the parts left unproven is solved as a whole, on a
     /// master over all services with the row "at most k groups" (holding the
     /// max-saving columns), warm-started from its plan, smallest `k` first,
     /// each with an equal share of the time left of one time limit for them
     /// all; the better plan and the smaller bound are kept. A converged root
-    /// LP bounds every point (its line), which may settle points not yet solved.
+    /// LP bounds every point (its line), which may settle points not yet
+    /// solved. The points are shared out between the cores: each core has a
+    /// master of its own, on its own thread (GLPK's state is thread-local),
+    /// and takes the next point when it is done with one.
     private func solveWhole(_ frontier: inout Frontier, pools: [[GroupColumn]], engine: BranchAndPrice) {
         let open = frontier.points.indices.filter {
             frontier.points[$0].plan.status == .feasible || frontier.points[$0].plan.status == .noSolution
@@ -314,58 +317,102 @@ extension ExactSolver {
         guard let maxGroups = frontier.maxGroups, !open.isEmpty else { return }
         var perPoint = options
         perPoint.timeLimit = nil
-        var pointEngine = BranchAndPrice(problem: problem, options: perPoint, clock: clock, enumerators: engine.enumerators)
+        let pointEngine = BranchAndPrice(problem: problem, options: perPoint, clock: clock, enumerators: engine.enumerators)
         // One time limit for all of them: each point gets an equal share of
-        // what is left, so the small `k` that prove fast hand time on. The
-        // columns are sifted in first, in at most half of it (a cold LP over
-        // all 64,769 of England's pooled columns took GLPK 41 s, sifting 4.8 s).
-        // Step 5 also gets what the first stages left of theirs: it ends
-        // three time limits after the start.
+        // what is left (times the cores), so the small `k` that prove fast hand
+        // time on. The columns are sifted in first, in at most half of it (a
+        // cold LP over all 64,769 of England's pooled columns took GLPK 41 s,
+        // sifting 4.8 s). Step 5 also gets what the first stages left of
+        // theirs: it ends three time limits after the start.
         let end = options.timeLimit.map { max(clock.seconds + $0, 3 * $0) }
-        pointEngine.deadline = end.map { clock.seconds + 0.5 * ($0 - clock.seconds) }
-        let master = limitedMaster(pools: pools, limit: maxGroups, engine: pointEngine, statistics: &frontier.statistics)
-        for (position, index) in open.enumerated() {
-            if options.shouldStop() { return }
-            // Another point's line may have settled this one.
-            let current = frontier.points[index].plan
-            if current.status == .feasible, let bound = current.bound, proven(saving: current.totalSaving, bound: bound) { continue }
-            if let end { pointEngine.deadline = clock.seconds + max(0, end - clock.seconds) / Double(open.count - position) }
-            let watch = Stopwatch()
-            var plan = frontier.points[index].plan
-            let outcome = solveAtMost(frontier.points[index].groupLimit, master: master, engine: pointEngine,
-                                      previous: plan.groups, largest: frontier.largest.groups, statistics: &frontier.statistics)
-            frontier.points[index].seconds += watch.seconds
-            if let line = outcome.rootLine {
-                // A bound for every point, not only this one.
-                for other in frontier.points.indices where frontier.points[other].plan.status != .infeasible {
-                    var plan = frontier.points[other].plan
-                    let bound = line.at(frontier.points[other].groupLimit)
-                    plan.bound = min(plan.bound ?? .infinity, bound)
-                    if plan.status != .noSolution { plan.bound = max(plan.bound!, plan.totalSaving) }
-                    frontier.points[other].plan = plan
-                }
+        final class Shared: @unchecked Sendable {
+            let lock = NSLock()
+            var points: [Frontier.Point]
+            var next = 0
+            var statistics = SolveStatistics()
+            init(points: [Frontier.Point]) { self.points = points }
+            func locked<T>(_ body: () -> T) -> T {
+                lock.lock()
+                defer { lock.unlock() }
+                return body()
             }
-            switch outcome.status {
-            case .optimal, .feasible:
-                if plan.status == .noSolution || outcome.saving > plan.totalSaving {
-                    plan.groups = outcome.groups
-                    plan.totalSaving = outcome.saving
-                    plan.status = .feasible
-                }
-                if let bound = outcome.status == .optimal ? outcome.saving : outcome.bound {
-                    plan.bound = max(min(plan.bound ?? .infinity, bound), plan.totalSaving)
-                }
-            case .infeasible:
-                plan.groups = []
-                plan.totalSaving = 0
-                plan.bound = nil
-                plan.status = .infeasible
-            case .noSolution:
-                if let bound = outcome.bound { plan.bound = min(plan.bound ?? .infinity, bound) }
-            }
-            plan.normalise(problem: problem)
-            frontier.points[index].plan = plan
         }
+        let shared = Shared(points: frontier.points)
+        let workers = max(1, min(parallelWorkers, open.count))
+        let largest = frontier.largest.groups
+        let scheduler = SliceScheduler(workers: workers, sizes: Array(repeating: 1, count: workers), timeLimit: nil,
+                                       clock: clock, shouldStop: options.shouldStop)
+        scheduler.run { _, slices in
+            while slices.next() != nil {
+                defer { slices.end(settled: true) }
+                var engine = pointEngine
+                var stats = SolveStatistics()
+                defer { shared.locked { shared.statistics.absorb(stats) } }
+                engine.deadline = end.map { clock.seconds + 0.5 * ($0 - clock.seconds) }
+                let master = limitedMaster(pools: pools, limit: maxGroups, engine: engine, statistics: &stats)
+                while !options.shouldStop() {
+                    let taken: (position: Int, plan: Plan)? = shared.locked {
+                        guard shared.next < open.count else { return nil }
+                        defer { shared.next += 1 }
+                        return (shared.next, shared.points[open[shared.next]].plan)
+                    }
+                    guard let (position, current) = taken else { break }
+                    let index = open[position]
+                    // Another point's line may have settled this one.
+                    if current.status == .feasible, let bound = current.bound, proven(saving: current.totalSaving, bound: bound) {
+                        continue
+                    }
+                    if let end {
+                        let left = max(0, end - clock.seconds)
+                        engine.deadline = clock.seconds + left * min(1, Double(workers) / Double(open.count - position))
+                    }
+                    let watch = Stopwatch()
+                    let limit = shared.locked { shared.points[index].groupLimit }
+                    let outcome = solveAtMost(limit, master: master, engine: engine, previous: current.groups,
+                                              largest: largest, statistics: &stats)
+                    shared.locked { record(outcome, at: index, seconds: watch.seconds, in: &shared.points) }
+                }
+            }
+        }
+        frontier.points = shared.points
+        frontier.statistics.absorb(shared.statistics)
+    }
+
+    /// Step 4's outcome for the point at `index`: its line bounds every point,
+    /// a better plan or a smaller bound is kept.
+    private func record(_ outcome: BranchAndPrice.Outcome, at index: Int, seconds: Double, in points: inout [Frontier.Point]) {
+        points[index].seconds += seconds
+        if let line = outcome.rootLine {
+            // A bound for every point, not only this one.
+            for other in points.indices where points[other].plan.status != .infeasible {
+                var plan = points[other].plan
+                let bound = line.at(points[other].groupLimit)
+                plan.bound = min(plan.bound ?? .infinity, bound)
+                if plan.status != .noSolution { plan.bound = max(plan.bound!, plan.totalSaving) }
+                points[other].plan = plan
+            }
+        }
+        var plan = points[index].plan
+        switch outcome.status {
+        case .optimal, .feasible:
+            if plan.status == .noSolution || outcome.saving > plan.totalSaving {
+                plan.groups = outcome.groups
+                plan.totalSaving = outcome.saving
+                plan.status = .feasible
+            }
+            if let bound = outcome.status == .optimal ? outcome.saving : outcome.bound {
+                plan.bound = max(min(plan.bound ?? .infinity, bound), plan.totalSaving)
+            }
+        case .infeasible:
+            plan.groups = []
+            plan.totalSaving = 0
+            plan.bound = nil
+            plan.status = .infeasible
+        case .noSolution:
+            if let bound = outcome.bound { plan.bound = min(plan.bound ?? .infinity, bound) }
+        }
+        plan.normalise(problem: problem)
+        points[index].plan = plan
     }
 
     /// For each council of a part, the largest saving of a group it hosts
