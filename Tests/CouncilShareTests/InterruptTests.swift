@@ -10,7 +10,7 @@ final class StopAfter: @unchecked Sendable {
     let limit: Int
     private let lock = NSLock()
     private var count = 0
-    /// Polls so far (the search may poll from two worker threads).
+    /// Polls so far (the search may poll from several threads).
     var polls: Int { lock.lock(); defer { lock.unlock() }; return count }
     init(_ limit: Int) { self.limit = limit }
     func poll() -> Bool {

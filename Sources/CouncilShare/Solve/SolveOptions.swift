@@ -17,11 +17,12 @@ public struct SolveOptions: Sendable {
     /// too, only weaker: the tests turn it off to reach the paths that the
     /// cuts make rare (complete pools on small instances).
     public var rankOneCuts: Bool = true
-    /// Independent parts (services, components) solved at once, each on its
-    /// own thread: one per core, at most two by default (this project's
-    /// machines have two). 1 solves them in turn on the calling thread.
+    /// Independent parts (services, components) solved at once: one per
+    /// core, at most two by default (this project's machines have two). Each
+    /// part runs on a thread of its own (`SliceScheduler`); 1 solves them one
+    /// at a time.
     public var threads: Int = min(2, ProcessInfo.processInfo.activeProcessorCount)
-    /// Polled often (from every worker thread); true stops the search and keeps the best plan found.
+    /// Polled often (from every part's thread); true stops the search and keeps the best plan found.
     public var shouldStop: @Sendable () -> Bool = { false }
     /// Progress reports (stage, best saving, bound).
     public var progress: (@Sendable (SolveProgress) -> Void)?
