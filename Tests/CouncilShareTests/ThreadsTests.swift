@@ -6,13 +6,18 @@ import Testing
 
 @Suite("Parts solved on one or two threads")
 struct ThreadsTests {
-    @Test("the same plan JSON, byte for byte, with one thread or two", arguments: [(36, 4), (40, 2), (50, 3)])
-    func sameWithOneOrTwoThreads(councils: Int, seed: Int) throws {
-        let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
+    static func oneAndTwoThreads() -> (SolveOptions, SolveOptions) {
         var one = SolveOptions()
         one.threads = 1
         var two = SolveOptions()
         two.threads = 2
+        return (one, two)
+    }
+
+    @Test("the same plan JSON, byte for byte, with one thread or two", arguments: [(36, 4), (40, 2), (50, 3)])
+    func sameWithOneOrTwoThreads(councils: Int, seed: Int) throws {
+        let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
+        let (one, two) = Self.oneAndTwoThreads()
         let (first, firstJSON) = solveWithJSON(problem, options: one)
         let (second, secondJSON) = solveWithJSON(problem, options: two)
         #expect(first.status == .optimal)
@@ -24,10 +29,7 @@ struct ThreadsTests {
     @Test("the same frontier, point by point, with one thread or two", arguments: [(30, 7), (36, 8)])
     func sameFrontierWithOneOrTwoThreads(councils: Int, seed: Int) throws {
         let problem = try generatedProblem(councils: councils, services: 3, seed: seed)
-        var one = SolveOptions()
-        one.threads = 1
-        var two = SolveOptions()
-        two.threads = 2
+        let (one, two) = Self.oneAndTwoThreads()
         let first = ExactSolver(problem: problem, options: one).frontier()
         let second = ExactSolver(problem: problem, options: two).frontier()
         #expect(first.points.count >= 3)

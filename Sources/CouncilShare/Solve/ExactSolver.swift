@@ -162,13 +162,11 @@ public struct ExactSolver {
     /// answer does not depend on the schedule.
     func solveParts(_ parts: [(service: Int, councils: [Int])], engine: BranchAndPrice,
                     statistics: inout SolveStatistics) -> [FinishedPart] {
-        final class Shared: @unchecked Sendable {
-            let lock = NSLock()
+        struct Shared {
             var results: [FinishedPart?]
             var statistics = SolveStatistics()
-            init(count: Int) { results = Array(repeating: nil, count: count) }
         }
-        let shared = Shared(count: parts.count)
+        let shared = Locked(Shared(results: Array(repeating: nil, count: parts.count)))
         let problem = self.problem
         let scheduler = SliceScheduler(workers: max(1, min(parallelWorkers, parts.count)),
                                        sizes: parts.map { Double($0.councils.count) },
@@ -205,13 +203,15 @@ public struct ExactSolver {
             }
             let finished = outcome.map { FinishedPart(columns: master?.liveColumns ?? [], outcome: $0) }
             master = nil  // the GLPK problem is deleted here, on this part's thread
-            shared.lock.lock()
-            shared.results[index] = finished
-            shared.statistics.absorb(stats)
-            shared.lock.unlock()
+            shared.withLock {
+                $0.results[index] = finished
+                $0.statistics.absorb(stats)
+            }
         }
-        statistics.absorb(shared.statistics)
-        return shared.results.map { $0! }
+        return shared.withLock { state in
+            statistics.absorb(state.statistics)
+            return state.results.map { $0! }
+        }
     }
 
     /// Workers for independent parts (`SolveOptions.threads`).

@@ -178,19 +178,12 @@ extension ExactSolver {
         let partEngine = BranchAndPrice(problem: problem, options: perSolve, clock: clock, enumerators: engine.enumerators)
         let total = tables.reduce(0) { $0 + solves($1) }
         let solving = tables.indices.filter { tables[$0].largestCount >= 2 }
-        final class Shared: @unchecked Sendable {
-            let lock = NSLock()
+        struct Shared {
             var tables: [PartTable]
             var statistics = SolveStatistics()
             var done = 0
-            init(tables: [PartTable]) { self.tables = tables }
-            func locked<T>(_ body: () -> T) -> T {
-                lock.lock()
-                defer { lock.unlock() }
-                return body()
-            }
         }
-        let shared = Shared(tables: tables)
+        let shared = Locked(Shared(tables: tables))
         let workers = Double(max(1, min(parallelWorkers, solving.count)))
         /// Seconds from now for `fraction` of the work left, on all cores (at most all the time left).
         @Sendable func share(_ fraction: Double) -> Double? {
@@ -205,13 +198,13 @@ extension ExactSolver {
                 let index = solving[job]
                 let part = solvedParts[index]
                 let label = partLabel(service: part.service, councils: part.councils)
-                var table = shared.locked { shared.tables[index] }
+                var table = shared.withLock { $0.tables[index] }
                 var stats = SolveStatistics()
                 var engine = partEngine
                 defer {
-                    shared.locked {
-                        shared.tables[index] = table
-                        shared.statistics.absorb(stats)
+                    shared.withLock {
+                        $0.tables[index] = table
+                        $0.statistics.absorb(stats)
                     }
                 }
                 let master = GroupMaster(problem: problem, services: [part.service], groupLimit: table.largestCount,
@@ -220,7 +213,7 @@ extension ExactSolver {
                 // from the last one's basis and columns), in at most half of this
                 // part's share of the time. The part's columns are sifted in.
                 let count = table.largestCount - 1
-                let done = shared.locked { shared.done }
+                let done = shared.withLock { $0.done }
                 if let seconds = share(Double(max(1, solves(table))) / Double(max(1, total - done))) {
                     engine.deadline = clock.seconds + 0.5 * seconds
                 }
@@ -231,9 +224,8 @@ extension ExactSolver {
                     master.setGroupLimit(limit)
                     guard let line = engine.relaxationLine(master, stats: &stats) else { break }
                     table.cap(line: line)
-                    let finished = shared.locked { shared.done }
-                    shared.locked {
-                        onProgress?(FrontierProgress(done: finished, total: total, elapsed: clock.seconds,
+                    shared.withLock { state in
+                        onProgress?(FrontierProgress(done: state.done, total: total, elapsed: clock.seconds,
                                                      stage: label + ": LP bound with at most \(limit) groups", saving: nil))
                     }
                 }
@@ -243,7 +235,7 @@ extension ExactSolver {
                     if let known = table.groups[limit], table.savings[limit] > previous.reduce(0, { $0 + $1.saving }) {
                         previous = known
                     }
-                    let done = shared.locked { shared.done }
+                    let done = shared.withLock { $0.done }
                     if let seconds = share(1 / Double(max(1, total - done))) { engine.deadline = clock.seconds + seconds }
                     let watch = Stopwatch()
                     let outcome = solveAtMost(limit, master: master, engine: engine, previous: previous,
@@ -251,18 +243,19 @@ extension ExactSolver {
                     table.record(outcome, groupLimit: limit, seconds: watch.seconds)
                     if let line = outcome.rootLine { table.cap(line: line) }
                     if outcome.status.hasPlan { previous = outcome.groups }
-                    shared.locked {
-                        shared.done += 1
+                    shared.withLock { state in
+                        state.done += 1
                         onProgress?(FrontierProgress(
-                            done: shared.done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
+                            done: state.done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
                             saving: outcome.status.hasPlan ? outcome.saving : nil))
                     }
                 }
             }
         }
-        tables = shared.tables
-        let columns = shared.statistics.columns
-        frontier.statistics.absorb(shared.statistics)
+        let (finishedTables, partStatistics) = shared.withLock { ($0.tables, $0.statistics) }
+        tables = finishedTables
+        let columns = partStatistics.columns
+        frontier.statistics.absorb(partStatistics)
         if !solving.isEmpty { frontier.statistics.columns = columns }
         return FrontierWork(frontier: frontier, pools: pools, engine: engine, combined: PartTable.combine(tables),
                             largestSeconds: largestSeconds)
@@ -325,19 +318,12 @@ extension ExactSolver {
         // sifting 4.8 s). Step 5 also gets what the first stages left of
         // theirs: it ends three time limits after the start.
         let end = options.timeLimit.map { max(clock.seconds + $0, 3 * $0) }
-        final class Shared: @unchecked Sendable {
-            let lock = NSLock()
+        struct Shared {
             var points: [Frontier.Point]
             var next = 0
             var statistics = SolveStatistics()
-            init(points: [Frontier.Point]) { self.points = points }
-            func locked<T>(_ body: () -> T) -> T {
-                lock.lock()
-                defer { lock.unlock() }
-                return body()
-            }
         }
-        let shared = Shared(points: frontier.points)
+        let shared = Locked(Shared(points: frontier.points))
         let workers = max(1, min(parallelWorkers, open.count))
         let largest = frontier.largest.groups
         let scheduler = SliceScheduler(workers: workers, sizes: Array(repeating: 1, count: workers), timeLimit: nil,
@@ -347,14 +333,14 @@ extension ExactSolver {
                 defer { slices.end(settled: true) }
                 var engine = pointEngine
                 var stats = SolveStatistics()
-                defer { shared.locked { shared.statistics.absorb(stats) } }
+                defer { shared.withLock { $0.statistics.absorb(stats) } }
                 engine.deadline = end.map { clock.seconds + 0.5 * ($0 - clock.seconds) }
                 let master = limitedMaster(pools: pools, limit: maxGroups, engine: engine, statistics: &stats)
                 while !options.shouldStop() {
-                    let taken: (position: Int, plan: Plan)? = shared.locked {
-                        guard shared.next < open.count else { return nil }
-                        defer { shared.next += 1 }
-                        return (shared.next, shared.points[open[shared.next]].plan)
+                    let taken: (position: Int, plan: Plan)? = shared.withLock { state in
+                        guard state.next < open.count else { return nil }
+                        defer { state.next += 1 }
+                        return (state.next, state.points[open[state.next]].plan)
                     }
                     guard let (position, current) = taken else { break }
                     let index = open[position]
@@ -367,15 +353,17 @@ extension ExactSolver {
                         engine.deadline = clock.seconds + left * min(1, Double(workers) / Double(open.count - position))
                     }
                     let watch = Stopwatch()
-                    let limit = shared.locked { shared.points[index].groupLimit }
+                    let limit = shared.withLock { $0.points[index].groupLimit }
                     let outcome = solveAtMost(limit, master: master, engine: engine, previous: current.groups,
                                               largest: largest, statistics: &stats)
-                    shared.locked { record(outcome, at: index, seconds: watch.seconds, in: &shared.points) }
+                    shared.withLock { record(outcome, at: index, seconds: watch.seconds, in: &$0.points) }
                 }
             }
         }
-        frontier.points = shared.points
-        frontier.statistics.absorb(shared.statistics)
+        shared.withLock { state in
+            frontier.points = state.points
+            frontier.statistics.absorb(state.statistics)
+        }
     }
 
     /// Step 4's outcome for the point at `index`: its line bounds every point,

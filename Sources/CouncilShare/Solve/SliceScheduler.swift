@@ -24,6 +24,20 @@ final class MovableDeadline: @unchecked Sendable {
     }
 }
 
+/// A value that several threads read and change, always under its lock.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
+
 /// Runs resumable jobs, at most `workers` at a time, each on a thread of its
 /// own, so that what a job keeps between its slices (a GLPK master: GLPK's
 /// state is thread-local) stays on the thread that made it while any free
@@ -101,7 +115,10 @@ struct SliceScheduler {
         let hub = Hub()
         let channels = (0..<count).map { Slices(index: $0, hub: hub) }
         let returned = DispatchSemaphore(value: 0)
-        for index in 0..<count {
+        // A job's thread starts with its first slice and ends as soon as the job
+        // is settled, so that only running and waiting jobs hold one.
+        var started = 0
+        func start(_ index: Int) {
             let channel = channels[index]
             let thread = Thread {
                 job(index, channel)
@@ -110,6 +127,11 @@ struct SliceScheduler {
             }
             thread.stackSize = 16 << 20
             thread.start()
+            started += 1
+        }
+        func finish(_ index: Int) {
+            channels[index].grant = nil
+            channels[index].go.signal()
         }
 
         var running: [Int: MovableDeadline?] = [:]
@@ -130,6 +152,7 @@ struct SliceScheduler {
                         let unstarted = sizes[next...].reduce(0, +)
                         return now + min(left, Double(workers) * left * sizes[next] / max(unstarted, 1e-9))
                     }
+                    start(next)
                     grant(next, until: until)
                     next += 1
                 } else if let limit = timeLimit, !waiting.isEmpty, !shouldStop(), limit - now > 0.05 {
@@ -148,13 +171,10 @@ struct SliceScheduler {
             hub.event.wait()
             for report in hub.take() {
                 running[report.index] = nil
-                if !report.settled { waiting.append(report.index) }
+                if report.settled { finish(report.index) } else { waiting.append(report.index) }
             }
         }
-        for channel in channels {
-            channel.grant = nil
-            channel.go.signal()
-        }
-        for _ in 0..<count { returned.wait() }
+        for index in waiting { finish(index) }
+        for _ in 0..<started { returned.wait() }
     }
 }
