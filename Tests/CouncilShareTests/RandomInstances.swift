@@ -2,6 +2,7 @@
 // Test support: seeded tiny random instances that, over a range of seeds,
 // exercise every rule of MODEL.md §1-3 (see `RandomInstances.Feature`).
 import Foundation
+import Testing
 @testable import CouncilShare
 
 /// A small deterministic generator (SplitMix64), written here so that the
@@ -331,4 +332,19 @@ func generatedProblem(councils: Int, services: Int, seed: Int) throws -> Problem
 /// `plan` re-scored from its JSON by `PlanChecker`, as `councilshare check` does.
 func recheck(_ plan: Plan, _ problem: Problem, file: String = "plan.json") throws -> PlanChecker.Report {
     try PlanChecker.check(planJSON: JSONWriter.write(plan.jsonValue(problem: problem)), file: file, problem: problem)
+}
+
+/// Solves `problem` with the default options and with `other` (a feature
+/// turned off): both must be optimal with the same saving, and the default's
+/// plan must pass `check` at its own saving. Returns both plans.
+@discardableResult
+func expectSameOptimum(_ problem: Problem, without other: SolveOptions, _ context: String) throws -> (with: Plan, without: Plan) {
+    let with = ExactSolver(problem: problem).solve()
+    let without = ExactSolver(problem: problem, options: other).solve()
+    #expect(with.status == .optimal && without.status == .optimal, "\(context): \(with.status) / \(without.status)")
+    #expect(sameMoney(with.totalSaving, without.totalSaving), "\(context): \(with.totalSaving) vs \(without.totalSaving)")
+    let report = try recheck(with, problem, file: "\(context).json")
+    #expect(report.isValid, "\(context): \(report.violations)")
+    #expect(sameMoney(report.totalSaving, with.totalSaving), "\(context)")
+    return (with, without)
 }

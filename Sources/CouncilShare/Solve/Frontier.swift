@@ -192,63 +192,60 @@ extension ExactSolver {
         let scheduler = SliceScheduler(workers: Int(workers), sizes: solving.map { Double(max(1, solves(tables[$0]))) },
                                        timeLimit: nil, clock: clock, shouldStop: options.shouldStop)
         let problem = self.problem, solvedParts = parts
-        scheduler.run { job, slices in
-            while slices.next() != nil {
-                defer { slices.end(settled: true) }
-                let index = solving[job]
-                let part = solvedParts[index]
-                let label = partLabel(service: part.service, councils: part.councils)
-                var table = shared.withLock { $0.tables[index] }
-                var stats = SolveStatistics()
-                var engine = partEngine
-                defer {
-                    shared.withLock {
-                        $0.tables[index] = table
-                        $0.statistics.absorb(stats)
-                    }
+        scheduler.runOnce { job in
+            let index = solving[job]
+            let part = solvedParts[index]
+            let label = partLabel(service: part.service, councils: part.councils)
+            var table = shared.withLock { $0.tables[index] }
+            var stats = SolveStatistics()
+            var engine = partEngine
+            defer {
+                shared.withLock {
+                    $0.tables[index] = table
+                    $0.statistics.absorb(stats)
                 }
-                let master = GroupMaster(problem: problem, services: [part.service], groupLimit: table.largestCount,
-                                         councils: part.councils)
-                // The LP bound of every j first, from K_p − 1 down (each LP starts
-                // from the last one's basis and columns), in at most half of this
-                // part's share of the time. The part's columns are sifted in.
-                let count = table.largestCount - 1
+            }
+            let master = GroupMaster(problem: problem, services: [part.service], groupLimit: table.largestCount,
+                                     councils: part.councils)
+            // The LP bound of every j first, from K_p − 1 down (each LP starts
+            // from the last one's basis and columns), in at most half of this
+            // part's share of the time. The part's columns are sifted in.
+            let count = table.largestCount - 1
+            let done = shared.withLock { $0.done }
+            if let seconds = share(Double(max(1, solves(table))) / Double(max(1, total - done))) {
+                engine.deadline = clock.seconds + 0.5 * seconds
+            }
+            master.setGroupLimit(count)
+            engine.sift(master, pool: part.columns, stats: &stats)
+            for limit in stride(from: count, through: 1, by: -1) {
+                if options.shouldStop() { break }
+                master.setGroupLimit(limit)
+                guard let line = engine.relaxationLine(master, stats: &stats) else { break }
+                table.cap(line: line)
+                shared.withLock { state in
+                    onProgress?(FrontierProgress(done: state.done, total: total, elapsed: clock.seconds,
+                                                 stage: label + ": LP bound with at most \(limit) groups", saving: nil))
+                }
+            }
+            var previous: [GroupColumn] = []
+            for limit in stride(from: 1, through: solves(table), by: 1) {
+                if options.shouldStop() { break }
+                if let known = table.groups[limit], table.savings[limit] > previous.reduce(0, { $0 + $1.saving }) {
+                    previous = known
+                }
                 let done = shared.withLock { $0.done }
-                if let seconds = share(Double(max(1, solves(table))) / Double(max(1, total - done))) {
-                    engine.deadline = clock.seconds + 0.5 * seconds
-                }
-                master.setGroupLimit(count)
-                engine.sift(master, pool: part.columns, stats: &stats)
-                for limit in stride(from: count, through: 1, by: -1) {
-                    if options.shouldStop() { break }
-                    master.setGroupLimit(limit)
-                    guard let line = engine.relaxationLine(master, stats: &stats) else { break }
-                    table.cap(line: line)
-                    shared.withLock { state in
-                        onProgress?(FrontierProgress(done: state.done, total: total, elapsed: clock.seconds,
-                                                     stage: label + ": LP bound with at most \(limit) groups", saving: nil))
-                    }
-                }
-                var previous: [GroupColumn] = []
-                for limit in stride(from: 1, through: solves(table), by: 1) {
-                    if options.shouldStop() { break }
-                    if let known = table.groups[limit], table.savings[limit] > previous.reduce(0, { $0 + $1.saving }) {
-                        previous = known
-                    }
-                    let done = shared.withLock { $0.done }
-                    if let seconds = share(1 / Double(max(1, total - done))) { engine.deadline = clock.seconds + seconds }
-                    let watch = Stopwatch()
-                    let outcome = solveAtMost(limit, master: master, engine: engine, previous: previous,
-                                              largest: part.outcome.groups, statistics: &stats)
-                    table.record(outcome, groupLimit: limit, seconds: watch.seconds)
-                    if let line = outcome.rootLine { table.cap(line: line) }
-                    if outcome.status.hasPlan { previous = outcome.groups }
-                    shared.withLock { state in
-                        state.done += 1
-                        onProgress?(FrontierProgress(
-                            done: state.done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
-                            saving: outcome.status.hasPlan ? outcome.saving : nil))
-                    }
+                if let seconds = share(1 / Double(max(1, total - done))) { engine.deadline = clock.seconds + seconds }
+                let watch = Stopwatch()
+                let outcome = solveAtMost(limit, master: master, engine: engine, previous: previous,
+                                          largest: part.outcome.groups, statistics: &stats)
+                table.record(outcome, groupLimit: limit, seconds: watch.seconds)
+                if let line = outcome.rootLine { table.cap(line: line) }
+                if outcome.status.hasPlan { previous = outcome.groups }
+                shared.withLock { state in
+                    state.done += 1
+                    onProgress?(FrontierProgress(
+                        done: state.done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
+                        saving: outcome.status.hasPlan ? outcome.saving : nil))
                 }
             }
         }
@@ -328,36 +325,33 @@ extension ExactSolver {
         let largest = frontier.largest.groups
         let scheduler = SliceScheduler(workers: workers, sizes: Array(repeating: 1, count: workers), timeLimit: nil,
                                        clock: clock, shouldStop: options.shouldStop)
-        scheduler.run { _, slices in
-            while slices.next() != nil {
-                defer { slices.end(settled: true) }
-                var engine = pointEngine
-                var stats = SolveStatistics()
-                defer { shared.withLock { $0.statistics.absorb(stats) } }
-                engine.deadline = end.map { clock.seconds + 0.5 * ($0 - clock.seconds) }
-                let master = limitedMaster(pools: pools, limit: maxGroups, engine: engine, statistics: &stats)
-                while !options.shouldStop() {
-                    let taken: (position: Int, plan: Plan)? = shared.withLock { state in
-                        guard state.next < open.count else { return nil }
-                        defer { state.next += 1 }
-                        return (state.next, state.points[open[state.next]].plan)
-                    }
-                    guard let (position, current) = taken else { break }
-                    let index = open[position]
-                    // Another point's line may have settled this one.
-                    if current.status == .feasible, let bound = current.bound, proven(saving: current.totalSaving, bound: bound) {
-                        continue
-                    }
-                    if let end {
-                        let left = max(0, end - clock.seconds)
-                        engine.deadline = clock.seconds + left * min(1, Double(workers) / Double(open.count - position))
-                    }
-                    let watch = Stopwatch()
-                    let limit = shared.withLock { $0.points[index].groupLimit }
-                    let outcome = solveAtMost(limit, master: master, engine: engine, previous: current.groups,
-                                              largest: largest, statistics: &stats)
-                    shared.withLock { record(outcome, at: index, seconds: watch.seconds, in: &$0.points) }
+        scheduler.runOnce { _ in
+            var engine = pointEngine
+            var stats = SolveStatistics()
+            defer { shared.withLock { $0.statistics.absorb(stats) } }
+            engine.deadline = end.map { clock.seconds + 0.5 * ($0 - clock.seconds) }
+            let master = limitedMaster(pools: pools, limit: maxGroups, engine: engine, statistics: &stats)
+            while !options.shouldStop() {
+                let taken: (position: Int, plan: Plan)? = shared.withLock { state in
+                    guard state.next < open.count else { return nil }
+                    defer { state.next += 1 }
+                    return (state.next, state.points[open[state.next]].plan)
                 }
+                guard let (position, current) = taken else { break }
+                let index = open[position]
+                // Another point's line may have settled this one.
+                if current.status == .feasible, let bound = current.bound, proven(saving: current.totalSaving, bound: bound) {
+                    continue
+                }
+                if let end {
+                    let left = max(0, end - clock.seconds)
+                    engine.deadline = clock.seconds + left * min(1, Double(workers) / Double(open.count - position))
+                }
+                let watch = Stopwatch()
+                let limit = shared.withLock { $0.points[index].groupLimit }
+                let outcome = solveAtMost(limit, master: master, engine: engine, previous: current.groups,
+                                          largest: largest, statistics: &stats)
+                shared.withLock { record(outcome, at: index, seconds: watch.seconds, in: &$0.points) }
             }
         }
         shared.withLock { state in

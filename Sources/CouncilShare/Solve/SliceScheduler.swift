@@ -106,6 +106,17 @@ struct SliceScheduler {
         }
     }
 
+    /// Runs `job(index)` once for every job, each in one slice on a thread of
+    /// its own (no deadline: the job keeps its own time).
+    func runOnce(_ job: @escaping @Sendable (Int) -> Void) {
+        run { index, slices in
+            while slices.next() != nil {
+                job(index)
+                slices.end(settled: true)
+            }
+        }
+    }
+
     /// Runs `job(index, slices)` for every job on a thread of its own; the job
     /// loops on `slices.next()`, ends each slice with `slices.end(settled:)`,
     /// and returns when `next()` gives nil. Returns when every job has returned.
