@@ -338,8 +338,9 @@ func recheck(_ plan: Plan, _ problem: Problem, file: String = "plan.json") throw
 /// turned off): both must be optimal with the same saving, and the default's
 /// plan must pass `check` at its own saving. Returns both plans.
 @discardableResult
-func expectSameOptimum(_ problem: Problem, without other: SolveOptions, _ context: String) throws -> (with: Plan, without: Plan) {
-    let with = ExactSolver(problem: problem).solve()
+func expectSameOptimum(_ problem: Problem, with options: SolveOptions = SolveOptions(), without other: SolveOptions,
+                       _ context: String) throws -> (with: Plan, without: Plan) {
+    let with = ExactSolver(problem: problem, options: options).solve()
     let without = ExactSolver(problem: problem, options: other).solve()
     #expect(with.status == .optimal && without.status == .optimal, "\(context): \(with.status) / \(without.status)")
     #expect(sameMoney(with.totalSaving, without.totalSaving), "\(context): \(with.totalSaving) vs \(without.totalSaving)")

@@ -287,6 +287,10 @@ struct SoakTests {
 
         var options = SolveOptions()
         options.timeLimit = limit
+        // A third of the instances with every complete pool in a reserve outside the LP,
+        // half of those with branch-and-price alone over it (no GLPK branch-and-cut).
+        if seed % 3 == 1 { options.completePoolLPLimit = 0 }
+        if seed % 6 == 4 { options.completePoolMIPLimit = 0 }
         let solveStart = Date()
         let (plan, json) = solveWithJSON(problem, options: options)
         let solveSeconds = Date().timeIntervalSince(solveStart)

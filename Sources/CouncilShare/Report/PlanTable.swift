@@ -62,7 +62,8 @@ public enum PlanTable {
         if let low = plan.groupsLowerBound, plan.objective == .minGroups { lines.append("Fewest groups proven: at least \(low)") }
         if showTiming {
             let stats = plan.statistics
-            lines.append("Time \(fixed(stats.seconds, 2)) s (build \(fixed(stats.buildSeconds, 3)) s, pricing \(fixed(stats.pricingSeconds, 2)) s, LP \(fixed(stats.lpSeconds, 2)) s, MIP \(fixed(stats.mipSeconds, 2)) s); \(stats.columns) columns, \(stats.cuts) cuts, \(stats.pricingRounds) pricing rounds, \(stats.branchNodes) branch-and-price nodes, \(stats.mipNodes) GLPK nodes, \(stats.completedPools) completed pool\(stats.completedPools == 1 ? "" : "s")")
+            lines.append("Time \(fixed(stats.seconds, 2)) s (build \(fixed(stats.buildSeconds, 3)) s, pricing \(fixed(stats.pricingSeconds, 2)) s, LP \(fixed(stats.lpSeconds, 2)) s, MIP \(fixed(stats.mipSeconds, 2)) s); \(stats.columns) columns, \(stats.cuts) cuts, \(stats.pricingRounds) pricing rounds, \(stats.branchNodes) branch-and-price nodes, \(stats.mipNodes) GLPK nodes, \(stats.completedPools) completed pool\(stats.completedPools == 1 ? "" : "s")"
+                + (stats.reservedPools > 0 ? " (\(stats.reservedPools) in a reserve)" : ""))
         }
         return lines.joined(separator: "\n") + "\n"
     }

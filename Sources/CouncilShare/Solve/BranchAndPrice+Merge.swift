@@ -6,7 +6,7 @@ extension BranchAndPrice {
     /// matheuristic (Blum et al. 2016): GLPK's branch-and-cut over a small
     /// sub-pool built around a plan and a second set of groups.
     ///
-    /// The sub-pool holds every live column of the master (retired ones are
+    /// The sub-pool holds every live column of the master and its reserve (retired ones are
     /// in no better plan) within two member changes of a group of `base` or
     /// of `other` (`|g △ h| ≤ 2`): the group itself, the group with one or
     /// two councils more or fewer, or with one council swapped. `other` is another
@@ -39,14 +39,14 @@ extension BranchAndPrice {
             // group's members, so it holds one of the first three.
             for council in group.members.prefix(3) {
                 for offset in index.containing(service: group.service, council: council) where !chosen.contains(offset) {
-                    let column = master.columns[offset]
+                    let column = index.columns[offset]
                     if column.service == group.service && symmetricDifference(column.members, group.members) <= 2 {
                         chosen.insert(offset)
                     }
                 }
             }
         }
-        let sub = master.copy(columns: chosen.sorted().map { master.columns[$0] })
+        let sub = master.copy(columns: chosen.sorted().map { index.columns[$0] })
         guard let start = sub.indices(of: base), deadline.map({ clock.seconds < $0 }) ?? true else { return nil }
         var parameters = MIPParameters()
         parameters.relativeGap = options.relativeGap
@@ -87,17 +87,19 @@ extension BranchAndPrice {
     }
 }
 
-/// The live (not retired) columns of a master by service and council, for
-/// `mergePlans`; valid until the master's columns change.
+/// The live (not retired) columns of a master and its reserve, by service
+/// and council, for `mergePlans`; valid until the master's columns change.
 struct LiveColumns {
     private let councils: Int
     private var offsets: [[Int]]
+    /// The columns; `containing` gives positions in it.
+    let columns: [GroupColumn]
 
     init(_ master: GroupMaster) {
         councils = master.problem.councilCount
+        columns = master.columns.indices.filter { !master.retired[$0] }.map { master.columns[$0] } + master.reserve
         offsets = Array(repeating: [], count: master.problem.services.count * councils)
-        for offset in master.columns.indices where !master.retired[offset] {
-            let column = master.columns[offset]
+        for (offset, column) in columns.enumerated() {
             for council in column.members { offsets[column.service * councils + council].append(offset) }
         }
     }

@@ -36,6 +36,11 @@ import LinearModel
 ///    over the pool gets `completePoolMIPShare` of the time left, and if it
 ///    does not settle the part, branch-and-price (now LP-only) goes on under
 ///    GLPK's bound. Otherwise the branch-and-price search goes on as before.
+///    A large complete pool stays out of the LP, in the master's reserve
+///    (`SolveOptions.completePoolLPLimit`): "pricing" then scans that list,
+///    so every LP is still optimal over the whole pool, and GLPK's
+///    branch-and-cut waits until reduced-cost fixing has made the pool small
+///    enough (`SolveOptions.completePoolMIPLimit`).
 ///
 /// The search stops when every open node's bound is within the relative gap
 /// of the incumbent (optimal), or at the time limit / Ctrl-C (feasible, with
@@ -119,8 +124,15 @@ struct BranchAndPrice {
             let lp = master.solveRelaxation(timeLimit: remaining)
             stats.lpSeconds += watch.seconds
             guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
-            // A complete pool (see `enumerateImproving`) has nothing left to price.
-            if master.isComplete && master.phase == .optimise { return Relaxation(lp: lp, converged: true, bound: nil) }
+            // A complete pool (see `enumerateImproving`) has nothing left to price but its reserve.
+            if master.isComplete && master.phase == .optimise {
+                if stopping() && !master.reserve.isEmpty { return Relaxation(lp: lp, converged: false, bound: nil) }
+                watch = Stopwatch()
+                let moved = pullFromReserve(master, lp: lp)
+                stats.pricingSeconds += watch.seconds
+                if moved == 0 { return Relaxation(lp: lp, converged: true, bound: nil) }
+                continue
+            }
             if stopping() { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             stats.pricingRounds += 1
             watch = Stopwatch()
@@ -241,6 +253,48 @@ struct BranchAndPrice {
         return relaxation.converged ? BranchAndPrice.line(master, relaxation.lp) : nil
     }
 
+    /// Moves the reserve's columns of positive reduced cost under `lp` that
+    /// the decisions in force allow into the LP, at most `limit`, best first;
+    /// returns how many. None means the LP is optimal over the whole pool.
+    @discardableResult
+    func pullFromReserve(_ master: GroupMaster, lp: LPResult, limit: Int = 4000) -> Int {
+        guard !master.reserve.isEmpty else { return 0 }
+        let epsilon = 1e-9 * max(1, abs(lp.objective)) + 1e-7
+        var prices: [Int: GroupPrices] = [:]
+        for service in master.services { prices[service] = master.prices(for: service, lp: lp) }
+        var found: [(index: Int, value: Double)] = []
+        for (index, column) in master.reserve.enumerated() {
+            let value = prices[column.service]!.value(of: column)
+            guard value > epsilon else { continue }
+            if let rules = master.rules[column.service], !rules.allows(column.members, problem: problem) { continue }
+            found.append((index, value))
+        }
+        if found.isEmpty { return 0 }
+        found.sort { $0.value != $1.value ? $0.value > $1.value : $0.index < $1.index }
+        let chosen = found.prefix(limit).map(\.index)
+        master.add(chosen.map { master.reserve[$0] })
+        let taken = Set(chosen)
+        master.reserve = master.reserve.indices.filter { !taken.contains($0) }.map { master.reserve[$0] }
+        return chosen.count
+    }
+
+    /// On a complete pool: the LP over all of it, reserve included (columns
+    /// are pulled from the reserve until none prices out); `converged` is
+    /// false when a limit stopped that first.
+    func completeRelaxation(_ master: GroupMaster, stats: inout SolveStatistics) -> (lp: LPResult, converged: Bool) {
+        while true {
+            var watch = Stopwatch()
+            let lp = master.solveRelaxation(timeLimit: remaining)
+            stats.lpSeconds += watch.seconds
+            guard lp.termination == .optimal, !master.reserve.isEmpty else { return (lp, lp.termination == .optimal) }
+            if stopping() { return (lp, false) }
+            watch = Stopwatch()
+            let moved = pullFromReserve(master, lp: lp)
+            stats.pricingSeconds += watch.seconds
+            if moved == 0 { return (lp, true) }
+        }
+    }
+
     /// Sifting: loads `pool` into `master` a batch at a time, the columns of
     /// largest reduced cost under the last LP's duals, until none is positive
     /// (or a limit stops it; the columns left out are found again by pricing
@@ -350,9 +404,15 @@ struct BranchAndPrice {
             }
             if !finished || overflow { return nil }
         }
-        master.add(found)
         let keep = Set(found).union(incumbent)
-        master.retire { keep.contains(master.columns[$0]) }
+        if found.count > options.completePoolLPLimit {
+            // A large pool waits in the reserve; pricing brings in what the LPs need.
+            master.retire { keep.contains(master.columns[$0]) }
+            master.reserve = found.filter { !master.contains($0) }
+        } else {
+            master.add(found)
+            master.retire { keep.contains(master.columns[$0]) }
+        }
         return keep.count
     }
 
@@ -380,8 +440,9 @@ struct BranchAndPrice {
         return (clamped, saving - clampedB - Double(max(0, groups - 1)) * rho - 1e-9 * max(1, abs(saving)))
     }
 
-    /// On a complete pool: retires the columns whose reduced cost under the
-    /// duals of `lp` (an optimal LP over the pool) shows that no plan better
+    /// On a complete pool: retires the columns (and drops those of the
+    /// reserve) whose reduced cost under the duals of `lp` (an optimal LP over
+    /// the whole pool, reserve included) shows that no plan better
     /// than the incumbent uses them (same argument as `enumerateImproving`:
     /// a better plan uses pool columns only). Returns how many it retired.
     @discardableResult
@@ -400,7 +461,10 @@ struct BranchAndPrice {
             retired += 1
             return false
         }
-        return retired
+        // The reserve's columns too (`lp` is optimal over the whole pool, so they price at most ε ≤ ρ).
+        let before = master.reserve.count
+        master.reserve.removeAll { pricesByService[$0.service]!.value(of: $0) <= threshold }
+        return retired + before - master.reserve.count
     }
 
     /// On a complete pool, cuts no longer need pricing: separates subset-row
@@ -416,10 +480,9 @@ struct BranchAndPrice {
         var rounds = 0
         let until = unions ? remaining.map { clock.seconds + 0.1 * $0 } : nil
         while !stopping() {
-            let watch = Stopwatch()
-            let lp = master.solveRelaxation(timeLimit: remaining)
-            stats.lpSeconds += watch.seconds
+            let (lp, converged) = completeRelaxation(master, stats: &stats)
             guard lp.termination == .optimal else { return nil }
+            guard converged else { return last }
             fixByReducedCost(master, lp: lp, incumbent: incumbent.groups, saving: incumbent.saving)
             if let last, last.objective - lp.objective < 1e-7 * max(1, abs(lp.objective)), rounds >= 3 { return lp }
             // The rounds with unions stop sooner: once a round gains less than 10^-5 of
@@ -816,7 +879,6 @@ struct BranchAndPrice {
             var parameters = MIPParameters()
             parameters.timeLimit = seconds.map { min($0, remaining ?? $0) } ?? remaining
             parameters.relativeGap = options.relativeGap
-            parameters.shouldStop = options.shouldStop
             if master.isComplete { parameters.branchingCandidates = branchingCandidates }
             if let groups = incumbent?.groups, let indices = master.indices(of: groups) {
                 parameters.warmStart = master.assignment(selecting: indices)
@@ -824,6 +886,7 @@ struct BranchAndPrice {
             // Every incumbent GLPK finds on the way, for `merge`.
             let recorder = IncumbentRecorder()
             parameters.onIncumbent = { values in recorder.record(values) }
+            parameters.shouldStop = options.shouldStop
             let watch = Stopwatch()
             let (result, chosen) = master.solveMIP(parameters)
             stats.mipSeconds += watch.seconds
@@ -902,7 +965,11 @@ struct BranchAndPrice {
         // Once per call: a resumed search (more time) gives GLPK another go.
         var settledCompletePool = false
         search: while true {
-            if master.isComplete && stopAtCompletePool { break }
+            if master.isComplete && stopAtCompletePool {
+                master.add(master.reserve)  // the whole pool, for `ModelExport`
+                master.reserve = []
+                break
+            }
             if master.isComplete && !settledCompletePool && !stopping(), let found = incumbent {
                 // Every column of a better plan is in the pool: first GLPK's branch-and-cut
                 // over it (no pricing) for part of the time, then, if it is not settled,
@@ -920,17 +987,26 @@ struct BranchAndPrice {
                 // fostering and adoption (60 s) then missed its best plan in 4 runs of 7.
                 if let found = incumbent { tightenCompletePool(master, incumbent: found, unions: true, stats: &stats, label: label) }
                 master.apply(saved)
-                let result = runPoolMIP(seconds: remaining.map { completePoolMIPShare * $0 })
-                let best = incumbent!.saving
-                switch result.termination {
-                case .optimal, .infeasible:
-                    // Nothing in the pool beats the incumbent by more than the gap.
-                    cap = min(cap ?? .infinity, max(best, result.bound ?? best))
-                case .timeLimit, .interrupted:
-                    if let bound = result.bound { cap = min(cap ?? .infinity, max(best, bound)) }
-                default: break
+                // GLPK needs the whole pool in the master: the reserve comes in if it is
+                // small enough by now; if not, branch-and-price (LP solves only) goes on alone.
+                let live = master.retired.lazy.filter { !$0 }.count
+                if !master.reserve.isEmpty && live + master.reserve.count <= options.completePoolMIPLimit {
+                    master.add(master.reserve)
+                    master.reserve = []
                 }
-                report(label + ": branch-and-cut over the complete pool", incumbent?.saving, openBound())
+                if master.reserve.isEmpty {
+                    let result = runPoolMIP(seconds: remaining.map { completePoolMIPShare * $0 })
+                    let best = incumbent!.saving
+                    switch result.termination {
+                    case .optimal, .infeasible:
+                        // Nothing in the pool beats the incumbent by more than the gap.
+                        cap = min(cap ?? .infinity, max(best, result.bound ?? best))
+                    case .timeLimit, .interrupted:
+                        if let bound = result.bound { cap = min(cap ?? .infinity, max(best, bound)) }
+                    default: break
+                    }
+                    report(label + ": branch-and-cut over the complete pool", incumbent?.saving, openBound())
+                }
             }
             if let incumbent, let cap, cap <= incumbent.saving + tolerance() {
                 exhausted = true  // the complete pool's branch-and-cut settled it
@@ -1022,6 +1098,7 @@ struct BranchAndPrice {
                                                      limit: options.enumerationLimit) {
                         report(label + ": \(kept) groups can improve on the best plan", found.saving, rootBound)
                         stats.completedPools += 1
+                        if !master.reserve.isEmpty { stats.reservedPools += 1 }
                         // The pool is complete: GLPK settles it at the top of the loop.
                         open.append(Node(rules: node.rules, bound: rootBound, depth: 1, order: created))
                         created += 1

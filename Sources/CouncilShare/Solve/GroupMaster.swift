@@ -52,6 +52,11 @@ final class GroupMaster {
     /// True once the pool holds every column that a plan better than the
     /// incumbent can use: pricing has nothing left to find.
     private(set) var isComplete = false
+    /// Columns of a complete pool that are not in the LP (yet): when the pool
+    /// is large, `BranchAndPrice.enumerateImproving` keeps it here, and
+    /// pricing scans it instead of enumerating groups; a column that prices
+    /// out moves into the LP. Empty unless the pool is complete.
+    var reserve: [GroupColumn] = []
     /// Where the next partial pricing round starts, per service (host position).
     var pricingCursor: [Int: Int] = [:]
 
@@ -158,6 +163,7 @@ final class GroupMaster {
     /// and marks the pool incomplete.
     func reopen() {
         isComplete = false
+        reserve = []
         for offset in columns.indices where retired[offset] {
             retired[offset] = false
             let allowed = rules[columns[offset].service].map { $0.allows(columns[offset].members, problem: problem) } ?? true
@@ -167,6 +173,9 @@ final class GroupMaster {
             }
         }
     }
+
+    /// True when the column is in the pool (retired or not).
+    func contains(_ column: GroupColumn) -> Bool { known[column] != nil }
 
     /// Adds the columns not already present; returns how many were new.
     @discardableResult

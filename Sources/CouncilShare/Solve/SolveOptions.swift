@@ -12,6 +12,20 @@ public struct SolveOptions: Sendable {
     /// `BranchAndPrice.enumerateImproving`). Above it, or at 0, the search goes
     /// on by branch-and-price alone. Either way the answer is exact.
     public var enumerationLimit: Int = 300_000
+    /// A complete pool of more columns than this stays out of the LP, in a
+    /// reserve that pricing scans (`GroupMaster.reserve`); a column enters
+    /// the LP when it prices out. England's upper-tier legal services
+    /// complete with about 225,000 columns: with all of them in the LP, the
+    /// cut rounds and merges after completing took 15-20 s and GLPK over the
+    /// pool did not finish; with the reserve, the LPs hold a few thousand
+    /// and the part is proven in 29 s when solved alone (README).
+    public var completePoolLPLimit: Int = 20_000
+    /// GLPK's branch-and-cut over a complete pool runs only once the pool
+    /// (reserve included) has at most this many columns; above it,
+    /// branch-and-price (LP solves only, priced from the reserve) goes on
+    /// alone. GLPK's node LPs have no time limit: over 193,000 columns one
+    /// took 8.4 s, and the solve overran its limit by as much.
+    public var completePoolMIPLimit: Int = 50_000
     /// Rank-1 cuts of any weights once the fixed shapes of subset-row cuts
     /// stall (`BranchAndPrice.separateRankOneCuts`). Off, the search is exact
     /// too, only weaker: the tests turn it off to reach the paths that the
@@ -54,6 +68,8 @@ public struct SolveStatistics: Sendable {
     public var branchNodes: Int = 0
     /// Parts whose pool was completed by enumeration and settled by branch-and-cut.
     public var completedPools: Int = 0
+    /// Of `completedPools`, those kept in a reserve outside the LP (`completePoolLPLimit`).
+    public var reservedPools: Int = 0
     public init() {}
 
     mutating func absorb(_ other: SolveStatistics) {
@@ -68,6 +84,7 @@ public struct SolveStatistics: Sendable {
         rankOneCuts += other.rankOneCuts
         branchNodes += other.branchNodes
         completedPools += other.completedPools
+        reservedPools += other.reservedPools
     }
 }
 
