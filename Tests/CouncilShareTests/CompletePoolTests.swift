@@ -58,18 +58,25 @@ struct CompletePoolTests {
     func exportHoldsTheOptimum() throws {
         let folder = try CLI.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
+        // Also with every complete pool in the reserve, which the file must hold too
+        // (without the rank-1 cuts, which settle many of these roots first).
+        var reserve = SolveOptions()
+        reserve.completePoolLPLimit = 0
+        reserve.rankOneCuts = false
         for (councils, seed) in [(36, 3), (36, 6), (44, 3), (50, 3)] {
             let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
             let plan = ExactSolver(problem: problem).solve()
             #expect(plan.status == .optimal)
-            let path = folder.appendingPathComponent("\(councils)-\(seed).lp").path
-            let result = try ModelExport(problem: problem, options: SolveOptions()).write(.cplexLP, to: path)
-            #expect(result.complete, "\(councils)/\(seed)")
-            let text = try String(contentsOfFile: path, encoding: .utf8)
-            for group in plan.groups {
-                let name = "join_\(problem.services[group.service].id)_"
-                    + group.members.map { problem.councils[$0].id }.joined(separator: "_") + "_host_"
-                #expect(text.contains(name), "\(councils)/\(seed): the optimal plan's \(name) is not in the file")
+            for (mode, options) in [("lp", SolveOptions()), ("reserve", reserve)] {
+                let path = folder.appendingPathComponent("\(councils)-\(seed)-\(mode).lp").path
+                let result = try ModelExport(problem: problem, options: options).write(.cplexLP, to: path)
+                #expect(result.complete, "\(councils)/\(seed) \(mode)")
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                for group in plan.groups {
+                    let name = "join_\(problem.services[group.service].id)_"
+                        + group.members.map { problem.councils[$0].id }.joined(separator: "_") + "_host_"
+                    #expect(text.contains(name), "\(councils)/\(seed) \(mode): the optimal plan's \(name) is not in the file")
+                }
             }
         }
     }

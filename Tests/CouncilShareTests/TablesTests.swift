@@ -432,7 +432,7 @@ struct TablesTests {
         let scenarios = CLI.root.appendingPathComponent("instances/england-2025/scenarios")
         let names = try FileManager.default.contentsOfDirectory(atPath: scenarios.path).filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(names == ["childrens-only.yaml", "district-back-office-only.yaml", "fostering-only.yaml",
-                          "neighbours-only.yaml", "nlgn-min-groups.yaml", "party-rules.yaml"])
+                          "legal-only.yaml", "neighbours-only.yaml", "nlgn-min-groups.yaml", "party-rules.yaml"])
         for name in names {
             var overlaid = instance
             try Scenario.load(scenarios.appendingPathComponent(name).path).apply(to: &overlaid)
