@@ -119,20 +119,16 @@ struct BranchAndPrice {
     func generateColumns(_ master: GroupMaster, stats: inout SolveStatistics, label: String) -> Relaxation {
         // The best Lagrangian bound of the rounds so far (optimise phase only).
         var lagrangian: Double?
+        // A complete pool (see `enumerateImproving`) has nothing left to price but its reserve.
+        if master.isComplete && master.phase == .optimise {
+            let (lp, converged) = completeRelaxation(master, stats: &stats)
+            return Relaxation(lp: lp, converged: converged, bound: nil)
+        }
         while true {
             var watch = Stopwatch()
             let lp = master.solveRelaxation(timeLimit: remaining)
             stats.lpSeconds += watch.seconds
             guard lp.termination == .optimal else { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
-            // A complete pool (see `enumerateImproving`) has nothing left to price but its reserve.
-            if master.isComplete && master.phase == .optimise {
-                if stopping() && !master.reserve.isEmpty { return Relaxation(lp: lp, converged: false, bound: nil) }
-                watch = Stopwatch()
-                let moved = pullFromReserve(master, lp: lp)
-                stats.pricingSeconds += watch.seconds
-                if moved == 0 { return Relaxation(lp: lp, converged: true, bound: nil) }
-                continue
-            }
             if stopping() { return Relaxation(lp: lp, converged: false, bound: lagrangian) }
             stats.pricingRounds += 1
             watch = Stopwatch()
@@ -966,8 +962,7 @@ struct BranchAndPrice {
         var settledCompletePool = false
         search: while true {
             if master.isComplete && stopAtCompletePool {
-                master.add(master.reserve)  // the whole pool, for `ModelExport`
-                master.reserve = []
+                master.loadReserve()  // the whole pool, for `ModelExport`
                 break
             }
             if master.isComplete && !settledCompletePool && !stopping(), let found = incumbent {
@@ -991,8 +986,7 @@ struct BranchAndPrice {
                 // small enough by now; if not, branch-and-price (LP solves only) goes on alone.
                 let live = master.retired.lazy.filter { !$0 }.count
                 if !master.reserve.isEmpty && live + master.reserve.count <= options.completePoolMIPLimit {
-                    master.add(master.reserve)
-                    master.reserve = []
+                    master.loadReserve()
                 }
                 if master.reserve.isEmpty {
                     let result = runPoolMIP(seconds: remaining.map { completePoolMIPShare * $0 })

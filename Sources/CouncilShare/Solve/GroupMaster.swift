@@ -174,6 +174,12 @@ final class GroupMaster {
         }
     }
 
+    /// Moves the whole reserve into the LP.
+    func loadReserve() {
+        add(reserve)
+        reserve = []
+    }
+
     /// True when the column is in the pool (retired or not).
     func contains(_ column: GroupColumn) -> Bool { known[column] != nil }
 
