@@ -59,17 +59,21 @@ struct CompletePoolTests {
         let folder = try CLI.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         // Also with every complete pool in the reserve, which the file must hold too
-        // (without the rank-1 cuts, which settle many of these roots first).
-        var reserve = SolveOptions()
+        // (without the rank-1 cuts, which settle many of these roots first): the same
+        // columns as the same search with the pool in the LP.
+        var inLP = SolveOptions()
+        inLP.rankOneCuts = false
+        var reserve = inLP
         reserve.completePoolLPLimit = 0
-        reserve.rankOneCuts = false
         for (councils, seed) in [(36, 3), (36, 6), (44, 3), (50, 3)] {
             let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
             let plan = ExactSolver(problem: problem).solve()
             #expect(plan.status == .optimal)
-            for (mode, options) in [("lp", SolveOptions()), ("reserve", reserve)] {
+            var columns: [String: Int] = [:]
+            for (mode, options) in [("default", SolveOptions()), ("lp", inLP), ("reserve", reserve)] {
                 let path = folder.appendingPathComponent("\(councils)-\(seed)-\(mode).lp").path
                 let result = try ModelExport(problem: problem, options: options).write(.cplexLP, to: path)
+                columns[mode] = result.columns
                 #expect(result.complete, "\(councils)/\(seed) \(mode)")
                 let text = try String(contentsOfFile: path, encoding: .utf8)
                 for group in plan.groups {
@@ -78,6 +82,7 @@ struct CompletePoolTests {
                     #expect(text.contains(name), "\(councils)/\(seed) \(mode): the optimal plan's \(name) is not in the file")
                 }
             }
+            #expect(columns["reserve"] == columns["lp"], "\(councils)/\(seed): \(columns)")
         }
     }
 
