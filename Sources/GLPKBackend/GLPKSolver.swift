@@ -414,6 +414,11 @@ private final class CallbackContext {
             glp_ios_terminate(tree)
             return
         }
+        if let bound = bestBound, let value = parameters.cutoff?(),
+           sense == .maximize ? bound <= value : bound >= value {
+            glp_ios_terminate(tree)
+            return
+        }
         if let progress = parameters.progress, ContinuousClock.now - lastReport > .milliseconds(500) {
             lastReport = ContinuousClock.now
             let prob = glp_ios_get_prob(tree)

@@ -78,5 +78,11 @@ public struct MIPParameters: Sendable {
     /// the plans met on the way (on the solving thread, inside the search:
     /// record it, do not call the solver back).
     public var onIncumbent: (@Sendable ([Double]) -> Void)?
+    /// A value known to be reached elsewhere (polled): the search stops, as
+    /// `.interrupted` with its bound, once no open node can beat it, that is
+    /// when the best bound is at most this value (maximising; at least it,
+    /// minimising). For a search over part of a problem whose best plan so
+    /// far lies in another part.
+    public var cutoff: (@Sendable () -> Double?)?
     public init() {}
 }

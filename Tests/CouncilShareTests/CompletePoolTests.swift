@@ -52,6 +52,56 @@ struct CompletePoolTests {
         #expect(reserved > 0)
     }
 
+    /// GLPK's branch-and-cut over a complete pool split into pieces on two
+    /// threads (`BranchAndPrice.splitPoolMIP`: a spare core, a time limit)
+    /// must give the same optima as branch-and-price alone. One service, so
+    /// one part, and the second core is spare from the start.
+    @Test("GLPK over a complete pool in pieces on two threads: the same optima")
+    func split() throws {
+        var pieces = 0
+        var off = SolveOptions()
+        off.rankOneCuts = false
+        off.enumerationLimit = 0
+        var on = SolveOptions()
+        on.rankOneCuts = false
+        on.threads = 2
+        on.timeLimit = 3600  // never reached; the split needs a limit (untimed solves stay deterministic)
+        let cases: [(councils: Int, seed: Int)] = [(36, 3), (36, 4), (36, 5), (36, 6), (40, 2), (44, 3), (50, 1), (50, 2), (50, 3), (50, 5)]
+        for (councils, seed) in cases {
+            let problem = try generatedProblem(councils: councils, services: 1, seed: seed)
+            let (with, _) = try expectSameOptimum(problem, with: on, without: off, "split \(councils)/\(seed)")
+            pieces += with.statistics.splitPieces
+        }
+        // Not vacuous: some of these parts went through the split search.
+        #expect(pieces > 0)
+    }
+
+    /// The split search alone, over every valid group of small instances and
+    /// from no plan at all (so the pieces must find the optimum themselves):
+    /// its best plan must be optimal and its bound at least the optimum, or
+    /// some piece lost plans or the bounds were put together wrongly.
+    @Test("the split search over a whole pool finds the optimum and bounds it", arguments: [1, 2, 3, 4, 5, 6])
+    func splitAlone(seed: Int) throws {
+        let problem = try generatedProblem(councils: 22, services: 1, seed: seed)
+        var options = SolveOptions()
+        options.timeLimit = 3600  // never reached
+        let (engine, _) = ExactSolver(problem: problem, options: options).makeEngine()
+        let optimum = ExactSolver(problem: problem).solve()
+        #expect(optimum.status == .optimal)
+        let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
+        var groups: [GroupColumn] = []
+        engine.enumerators[0].enumerate(prices: GroupPrices.savings(councils: problem.councilCount), threshold: 0) { column, _ in
+            groups.append(column)
+        }
+        master.add(groups)
+        let outcome = engine.splitPoolMIP(master, incumbent: [], best: 0, seconds: nil)
+        let best = outcome.plans.map { $0.reduce(0) { $0 + $1.saving } }.max() ?? 0
+        #expect(outcome.pieces > 1, "seed \(seed): \(outcome.pieces) pieces")
+        #expect(sameMoney(best, optimum.totalSaving), "seed \(seed): \(best) vs \(optimum.totalSaving)")
+        #expect((outcome.bound ?? .infinity) >= optimum.totalSaving - 1e-6 * optimum.totalSaving,
+                "seed \(seed): bound \(String(describing: outcome.bound)) below \(optimum.totalSaving)")
+    }
+
     /// `export` stops once the pool is complete instead of solving the MIP too:
     /// the file must still hold an optimal plan, and say it is complete.
     @Test("export stops at a complete pool, which holds the optimal plan")

@@ -54,6 +54,11 @@ struct BranchAndPrice {
     var deadline: Double?
     /// A deadline that a scheduler may move while this search runs (see `SliceScheduler`).
     var movableDeadline: MovableDeadline?
+    /// Cores that no other part uses (`SliceScheduler.spare`): GLPK's
+    /// branch-and-cut over a complete pool may then run on two threads
+    /// (`splitPoolMIP`). Only with a time limit, so that an untimed solve
+    /// stays deterministic.
+    var spareCores: SpareCores?
     /// Stop as soon as the pool is complete (it then holds an optimal plan):
     /// what `ModelExport` needs, without solving the MIP itself.
     var stopAtCompletePool = false
@@ -337,6 +342,9 @@ struct BranchAndPrice {
     /// 40 points with a half, 52 with 0.8 (at `--time-limit 200`: 100 with a
     /// half, 88 with 0.8, but median gaps of the rest 0.0062% and 0.0042%).
     var completePoolMIPShare: Double { 0.8 }
+    /// GLPK over a complete pool gives way to a split search (`splitPoolMIP`)
+    /// only with at least this many seconds left.
+    var minimumSecondsToSplit: Double { 3 }
 
     /// GLPK's branching in the branch-and-cut over a complete pool:
     /// Driebeek and Tomlin's penalties over the ten most fractional variables
@@ -869,7 +877,7 @@ struct BranchAndPrice {
         /// `seconds` (nil: all that is left), warm-started from the incumbent; a
         /// better plan it finds becomes the incumbent.
         @discardableResult
-        func runPoolMIP(seconds: Double?) -> MIPResult {
+        func runPoolMIP(seconds: Double?, yieldingTo yield: (@Sendable () -> Bool)? = nil) -> MIPResult {
             let saved = master.rules
             master.apply([:])
             var parameters = MIPParameters()
@@ -882,7 +890,12 @@ struct BranchAndPrice {
             // Every incumbent GLPK finds on the way, for `merge`.
             let recorder = IncumbentRecorder()
             parameters.onIncumbent = { values in recorder.record(values) }
-            parameters.shouldStop = options.shouldStop
+            let stop = options.shouldStop
+            if let yield {
+                parameters.shouldStop = { stop() || yield() }
+            } else {
+                parameters.shouldStop = stop
+            }
             let watch = Stopwatch()
             let (result, chosen) = master.solveMIP(parameters)
             stats.mipSeconds += watch.seconds
@@ -953,6 +966,16 @@ struct BranchAndPrice {
             report(label + ": merged with the LP's groups", incumbent?.saving, openBound())
         }
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
+        /// For GLPK over a complete pool on one thread: stop once a core is spare
+        /// and enough time is left to split the search (`splitPoolMIP`).
+        func yieldToSpareCore() -> (@Sendable () -> Bool)? {
+            guard let spare = spareCores, options.timeLimit != nil else { return nil }
+            let clock = self.clock, started = clock.seconds
+            let limit = { [options, deadline, movableDeadline] () -> Double in
+                min(options.timeLimit ?? .infinity, deadline ?? .infinity, movableDeadline?.seconds ?? .infinity)
+            }
+            return { clock.seconds - started > 0.5 && limit() - clock.seconds > minimumSecondsToSplit && spare.any }
+        }
         func openBound() -> Double? {
             guard let top = open.map(\.bound).max() else { return nil }
             return min(top, cap ?? .infinity)
@@ -989,15 +1012,42 @@ struct BranchAndPrice {
                     master.loadReserve()
                 }
                 if master.reserve.isEmpty {
-                    let result = runPoolMIP(seconds: remaining.map { completePoolMIPShare * $0 })
-                    let best = incumbent!.saving
-                    switch result.termination {
-                    case .optimal, .infeasible:
-                        // Nothing in the pool beats the incumbent by more than the gap.
-                        cap = min(cap ?? .infinity, max(best, result.bound ?? best))
-                    case .timeLimit, .interrupted:
-                        if let bound = result.bound { cap = min(cap ?? .infinity, max(best, bound)) }
-                    default: break
+                    // On one thread, or on two once a core is spare (`splitPoolMIP`): GLPK
+                    // then stops, and the split search starts over from the pool.
+                    let share = remaining.map { completePoolMIPShare * $0 }
+                    var split = spareCores != nil && options.timeLimit != nil && spareCores!.claim()
+                    if !split {
+                        let result = runPoolMIP(seconds: share, yieldingTo: yieldToSpareCore())
+                        let best = incumbent!.saving
+                        switch result.termination {
+                        case .optimal, .infeasible:
+                            // Nothing in the pool beats the incumbent by more than the gap.
+                            cap = min(cap ?? .infinity, max(best, result.bound ?? best))
+                        case .timeLimit, .interrupted:
+                            if let bound = result.bound { cap = min(cap ?? .infinity, max(best, bound)) }
+                        default: break
+                        }
+                        if result.termination == .interrupted && !stopping() && spareCores?.claim() == true { split = true }
+                    }
+                    if split {
+                        defer { spareCores?.release() }
+                        master.apply([:])
+                        let watch = Stopwatch()
+                        let lp = master.solveRelaxation(timeLimit: remaining)
+                        stats.lpSeconds += watch.seconds
+                        if lp.termination == .optimal, let found = incumbent, cap.map({ $0 > found.saving + tolerance() }) ?? true {
+                            let mipWatch = Stopwatch()
+                            let outcome = splitPoolMIP(master, incumbent: found.groups, best: found.saving,
+                                                       seconds: remaining.map { completePoolMIPShare * $0 })
+                            stats.mipSeconds += mipWatch.seconds
+                            stats.mipNodes += outcome.nodes
+                            stats.splitPieces += outcome.pieces
+                            for plan in outcome.plans {
+                                if let indices = master.indices(of: plan) { offer(indices.map { master.columns[$0] }) }
+                            }
+                            if let bound = outcome.bound { cap = min(cap ?? .infinity, max(incumbent!.saving, bound)) }
+                        }
+                        master.apply(saved)
                     }
                     report(label + ": branch-and-cut over the complete pool", incumbent?.saving, openBound())
                 }
@@ -1108,15 +1158,7 @@ struct BranchAndPrice {
                     continue search
                 }
                 if processed % 1000 == 0 { runPoolMIP(seconds: 0.5) }
-                var first = node.rules, second = node.rules
-                switch decision {
-                case let .pair(service, a, b):
-                    first[service, default: BranchRules()].apart.insert(problem.pairKey(a, b))
-                    second[service, default: BranchRules()].together.append([a, b])
-                case let .coverage(service, council):
-                    first[service, default: BranchRules()].inHouse.insert(council)
-                    second[service, default: BranchRules()].mustShare.insert(council)
-                }
+                let (first, second) = BranchAndPrice.children(of: decision, under: node.rules, problem: problem)
                 open.append(Node(rules: first, bound: bound, depth: node.depth + 1, order: created))
                 open.append(Node(rules: second, bound: bound, depth: node.depth + 1, order: created + 1))
                 created += 2

@@ -168,9 +168,11 @@ public struct ExactSolver {
         }
         let shared = Locked(Shared(results: Array(repeating: nil, count: parts.count)))
         let problem = self.problem
-        let scheduler = SliceScheduler(workers: max(1, min(parallelWorkers, parts.count)),
+        var scheduler = SliceScheduler(workers: max(1, min(parallelWorkers, parts.count)),
                                        sizes: parts.map { Double($0.councils.count) },
                                        timeLimit: options.timeLimit, clock: clock, shouldStop: options.shouldStop)
+        let spare = SpareCores()
+        scheduler.spare = (parallelWorkers, spare)
         scheduler.run { index, slices in
             let part = parts[index]
             let label = partLabel(service: part.service, councils: part.councils)
@@ -180,6 +182,7 @@ public struct ExactSolver {
             while let deadline = slices.next() {
                 var engine = engine
                 engine.movableDeadline = deadline
+                engine.spareCores = spare
                 if let master, let previous = outcome {
                     var resumed = engine.solve(master, seed: [], label: label, resuming: previous.state)
                     if resumed.status == .noSolution && previous.status == .feasible { resumed = previous; resumed.state = nil }

@@ -302,12 +302,33 @@ final class GroupMaster {
     /// without branching decisions: for GLPK's branch-and-cut over a part of
     /// the pool (`mergePlans`).
     func copy(columns: [GroupColumn]) -> GroupMaster {
-        let copy = GroupMaster(problem: problem, services: services, groupLimit: groupLimit, councils: councilSubset)
-        copy.add(columns)
-        for service in services {
-            for (cut, _) in cuts[service] { copy.addCut(service: service, cut) }
-        }
-        return copy
+        GroupMaster(snapshot(columns: columns))
+    }
+
+    /// What a copy of this master over `columns` is made of, in Swift values
+    /// only, so that another thread can build it (GLPK's objects belong to
+    /// the thread that made them).
+    struct Snapshot: Sendable {
+        var problem: Problem
+        var services: [Int]
+        var groupLimit: Int?
+        var councils: [Int]?
+        var columns: [GroupColumn]
+        var cuts: [(service: Int, cut: SubsetRowCut)]
+    }
+
+    func snapshot(columns: [GroupColumn]) -> Snapshot {
+        Snapshot(problem: problem, services: services, groupLimit: groupLimit, councils: councilSubset, columns: columns,
+                 cuts: services.flatMap { service in cuts[service].map { (service, $0.cut) } })
+    }
+
+    /// A master with the rows (council rows with `keep_together`, group limit
+    /// and subset-row cuts) and the columns of a snapshot; no branching decisions.
+    convenience init(_ snapshot: Snapshot) {
+        self.init(problem: snapshot.problem, services: snapshot.services, groupLimit: snapshot.groupLimit,
+                  councils: snapshot.councils)
+        add(snapshot.columns)
+        for (service, cut) in snapshot.cuts { addCut(service: service, cut) }
     }
 
     /// Values of the group columns in an LP solution.

@@ -24,6 +24,45 @@ final class MovableDeadline: @unchecked Sendable {
     }
 }
 
+/// Cores that no job uses once every job has started and none waits for a
+/// core: a running job may borrow one for a thread of its own (`claim`) and
+/// gives it back (`release`). The scheduler sets how many there are.
+final class SpareCores: @unchecked Sendable {
+    private let lock = NSLock()
+    private var available = 0
+    private var claimed = 0
+
+    init() {}
+
+    func set(available count: Int) {
+        lock.lock()
+        available = count
+        lock.unlock()
+    }
+
+    /// True when a core is free to claim now.
+    var any: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return available - claimed > 0
+    }
+
+    /// Takes a free core; false when there is none.
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard available - claimed > 0 else { return false }
+        claimed += 1
+        return true
+    }
+
+    func release() {
+        lock.lock()
+        claimed -= 1
+        lock.unlock()
+    }
+}
+
 /// A value that several threads read and change, always under its lock.
 final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
@@ -50,7 +89,8 @@ final class Locked<Value>: @unchecked Sendable {
 ///   the jobs not yet started, times the number of workers;
 /// - a later slice gets its size's share over the jobs waiting or running,
 ///   times the number of workers (at most all the time left);
-/// - once no job waits, every running job may use all the time left.
+/// - once no job waits, every running job may use all the time left, and
+///   the cores that none of them holds are offered as `spare`.
 /// Without a time limit a slice has no deadline (the job should then settle
 /// in one slice), and no job is resumed after `shouldStop` or the limit.
 struct SliceScheduler {
@@ -59,6 +99,9 @@ struct SliceScheduler {
     let timeLimit: Double?
     let clock: Stopwatch
     let shouldStop: @Sendable () -> Bool
+    /// With a time limit, once every job has started and none waits, the
+    /// cores of `cores` that no running job holds are offered here.
+    var spare: (cores: Int, pool: SpareCores)?
 
     /// What a job's thread receives from the scheduler.
     final class Slices: @unchecked Sendable {
@@ -178,6 +221,9 @@ struct SliceScheduler {
             if running.isEmpty { break }
             if next == count && waiting.isEmpty, let limit = timeLimit {
                 for case let deadline? in running.values { deadline.move(to: limit) }
+                spare?.pool.set(available: max(0, (spare?.cores ?? 0) - running.count))
+            } else {
+                spare?.pool.set(available: 0)
             }
             hub.event.wait()
             for report in hub.take() {
@@ -185,6 +231,7 @@ struct SliceScheduler {
                 if report.settled { finish(report.index) } else { waiting.append(report.index) }
             }
         }
+        spare?.pool.set(available: 0)
         for index in waiting { finish(index) }
         for _ in 0..<started { returned.wait() }
     }

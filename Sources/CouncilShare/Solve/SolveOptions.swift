@@ -70,6 +70,8 @@ public struct SolveStatistics: Sendable {
     public var completedPools: Int = 0
     /// Of `completedPools`, those kept in a reserve outside the LP (`completePoolLPLimit`).
     public var reservedPools: Int = 0
+    /// Pieces of complete pools solved by GLPK on two threads (`BranchAndPrice.splitPoolMIP`).
+    public var splitPieces: Int = 0
     public init() {}
 
     mutating func absorb(_ other: SolveStatistics) {
@@ -85,6 +87,7 @@ public struct SolveStatistics: Sendable {
         branchNodes += other.branchNodes
         completedPools += other.completedPools
         reservedPools += other.reservedPools
+        splitPieces += other.splitPieces
     }
 }
 
