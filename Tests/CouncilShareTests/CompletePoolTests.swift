@@ -94,7 +94,7 @@ struct CompletePoolTests {
             groups.append(column)
         }
         master.add(groups)
-        let outcome = engine.splitPoolMIP(master, incumbent: [], best: 0, seconds: nil)
+        let outcome = engine.splitPoolMIP(master, best: 0, seconds: nil)
         let best = outcome.plans.map { $0.reduce(0) { $0 + $1.saving } }.max() ?? 0
         #expect(outcome.pieces > 1, "seed \(seed): \(outcome.pieces) pieces")
         #expect(sameMoney(best, optimum.totalSaving), "seed \(seed): \(best) vs \(optimum.totalSaving)")

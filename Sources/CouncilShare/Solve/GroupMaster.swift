@@ -297,6 +297,13 @@ final class GroupMaster {
         return true
     }
 
+    /// A row `Σ saving_g x_g ≥ value` over the group columns: only plans saving
+    /// at least `value` are left.
+    func addSavingFloor(_ value: Double) {
+        let terms = columns.indices.map { (VariableID(index: firstGroupVariable + $0), columns[$0].saving) }
+        _ = solver.addConstraint(name: "savingFloor", lower: value, terms: terms)
+    }
+
     /// A new master over the same councils, services and group limit with
     /// only `columns` (in that order) and every subset-row cut of this one,
     /// without branching decisions: for GLPK's branch-and-cut over a part of
@@ -315,11 +322,25 @@ final class GroupMaster {
         var councils: [Int]?
         var columns: [GroupColumn]
         var cuts: [(service: Int, cut: SubsetRowCut)]
+        /// Parallel to `columns`: retired in the copy too.
+        var retired: [Bool]? = nil
+        /// The master's basis, for a copy with the same rows (names) and columns.
+        var basis: (rowNames: [String], statuses: GLPKSolver.Basis)? = nil
     }
 
     func snapshot(columns: [GroupColumn]) -> Snapshot {
         Snapshot(problem: problem, services: services, groupLimit: groupLimit, councils: councilSubset, columns: columns,
                  cuts: services.flatMap { service in cuts[service].map { (service, $0.cut) } })
+    }
+
+    /// A snapshot of the whole master (retired columns included, and retired
+    /// in the copy) with its current basis, so that the copy's first simplex
+    /// starts where this master's last one ended.
+    func snapshotWithBasis() -> Snapshot {
+        var result = snapshot(columns: columns)
+        result.retired = retired
+        result.basis = (model.constraints.map(\.name), solver.basis())
+        return result
     }
 
     /// A master with the rows (council rows with `keep_together`, group limit
@@ -329,6 +350,8 @@ final class GroupMaster {
                   councils: snapshot.councils)
         add(snapshot.columns)
         for (service, cut) in snapshot.cuts { addCut(service: service, cut) }
+        if let retired = snapshot.retired, retired.contains(true) { retire { !retired[$0] } }
+        if let (names, statuses) = snapshot.basis, names == model.constraints.map(\.name) { solver.setBasis(statuses) }
     }
 
     /// Values of the group columns in an LP solution.
