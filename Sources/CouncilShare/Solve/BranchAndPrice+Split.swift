@@ -69,7 +69,8 @@ extension BranchAndPrice {
                       pieces target: Int = 8) -> SplitOutcome {
         let gap = options.relativeGap
         let shared = Locked(best)
-        func cutoff() -> Double { shared.withLock { $0 + gap * max(1, abs($0)) } }
+        // A plan must beat the best one known by more than the gap.
+        let cutoff: @Sendable () -> Double = { shared.withLock { $0 + gap * max(1, abs($0)) } }
         // The parts, by branching on the master's LP (its decisions lifted at the end).
         struct Part { var rules: [Int: BranchRules]; var bound: Double; var final: Bool }
         var parts = [Part(rules: [:], bound: .infinity, final: false)]
@@ -103,7 +104,7 @@ extension BranchAndPrice {
         parameters.relativeGap = gap
         parameters.branchingCandidates = branchingCandidates
         parameters.shouldStop = options.shouldStop
-        parameters.cutoff = { shared.withLock { $0 + gap * max(1, abs($0)) } }
+        parameters.cutoff = cutoff
         parameters.progress = { incumbent, _ in
             if let incumbent { shared.withLock { $0 = max($0, incumbent) } }
         }
@@ -119,8 +120,7 @@ extension BranchAndPrice {
                 guard index < queue.count, !(base.shouldStop?() ?? false) else { return }
                 let left = until - clock.seconds
                 guard left > 0.01 else { return }
-                let value = shared.withLock { $0 + gap * max(1, abs($0)) }
-                if queue[index].bound <= value { continue }  // cut off before it started
+                if queue[index].bound <= cutoff() { continue }  // cut off before it started
                 var parameters = base
                 parameters.timeLimit = left.isFinite ? left : nil
                 let outcome = BranchAndPrice.solvePiece(snapshot, rules: queue[index].rules, parameters: parameters)
@@ -160,11 +160,11 @@ extension BranchAndPrice {
     /// made, solved and deleted here.
     static func solvePiece(_ snapshot: GroupMaster.Snapshot, rules: [Int: BranchRules],
                            parameters: MIPParameters) -> PieceOutcome {
-        let half = GroupMaster(snapshot)
-        half.apply(rules)
-        if let floor = parameters.cutoff?() { half.addSavingFloor(floor) }
-        let (result, chosen) = half.solveMIP(parameters)
+        let piece = GroupMaster(snapshot)
+        piece.apply(rules)
+        if let floor = parameters.cutoff?() { piece.addSavingFloor(floor) }
+        let (result, chosen) = piece.solveMIP(parameters)
         return PieceOutcome(termination: result.termination, bound: result.bound,
-                           plan: result.solution == nil ? nil : chosen.map { half.columns[$0] }, nodes: result.nodes)
+                            plan: result.solution == nil ? nil : chosen.map { piece.columns[$0] }, nodes: result.nodes)
     }
 }
