@@ -9,17 +9,25 @@ import Testing
 @Suite("Completing the pool by enumeration")
 struct CompletePoolTests {
     /// Solves with and without enumeration; both must be proven optimal with the same saving.
+    /// Sizes and seeds of generated instances where branch-and-price alone
+    /// also finishes in well under a second (release build).
+    static let cases: [(councils: Int, seed: Int)] = [(36, 3), (36, 4), (36, 5), (36, 6), (40, 2), (44, 3), (50, 1), (50, 2), (50, 3), (50, 5)]
+
+    /// `expectSameOptimum` with `on` and `off` on each of `cases` with
+    /// `services` services; the pairs of plans, `on`'s first.
+    func sameOptima(services: Int, on: SolveOptions, off: SolveOptions, _ label: String) throws -> [(with: Plan, without: Plan)] {
+        try Self.cases.map { councils, seed in
+            let problem = try generatedProblem(councils: councils, services: services, seed: seed)
+            return try expectSameOptimum(problem, with: on, without: off, "\(label) \(councils)/\(seed)")
+        }
+    }
+
     @Test("generated instances: the same optimum with and without a completed pool")
     func sameOptimum() throws {
         var completed = 0
-        // Sizes and seeds where branch-and-price alone also finishes in well under a second (release build).
-        let cases: [(councils: Int, seed: Int)] = [(36, 3), (36, 4), (36, 5), (36, 6), (40, 2), (44, 3), (50, 1), (50, 2), (50, 3), (50, 5)]
-        for (councils, seed) in cases {
-            let instance = InstanceGenerator(councils: councils, services: 2, seed: UInt64(seed)).generate()
-            let problem = try Problem(instance: instance, file: "generated-\(seed)")
-            var off = SolveOptions()
-            off.enumerationLimit = 0
-            let (with, without) = try expectSameOptimum(problem, without: off, "seed \(seed)")
+        var off = SolveOptions()
+        off.enumerationLimit = 0
+        for (with, without) in try sameOptima(services: 2, on: SolveOptions(), off: off, "completed") {
             #expect(without.statistics.completedPools == 0)
             completed += with.statistics.completedPools
         }
@@ -41,10 +49,7 @@ struct CompletePoolTests {
         on.enumerationLimit = SolveOptions().enumerationLimit
         on.completePoolLPLimit = 0
         if branchAndPriceOnly { on.completePoolMIPLimit = 0 }
-        let cases: [(councils: Int, seed: Int)] = [(36, 3), (36, 4), (36, 5), (36, 6), (40, 2), (44, 3), (50, 1), (50, 2), (50, 3), (50, 5)]
-        for (councils, seed) in cases {
-            let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
-            let (with, _) = try expectSameOptimum(problem, with: on, without: off, "reserve \(councils)/\(seed)")
+        for (with, _) in try sameOptima(services: 2, on: on, off: off, "reserve") {
             #expect(with.statistics.reservedPools <= with.statistics.completedPools)
             reserved += with.statistics.reservedPools
         }
@@ -66,10 +71,7 @@ struct CompletePoolTests {
         on.rankOneCuts = false
         on.threads = 2
         on.timeLimit = 3600  // never reached; the split needs a limit (untimed solves stay deterministic)
-        let cases: [(councils: Int, seed: Int)] = [(36, 3), (36, 4), (36, 5), (36, 6), (40, 2), (44, 3), (50, 1), (50, 2), (50, 3), (50, 5)]
-        for (councils, seed) in cases {
-            let problem = try generatedProblem(councils: councils, services: 1, seed: seed)
-            let (with, _) = try expectSameOptimum(problem, with: on, without: off, "split \(councils)/\(seed)")
+        for (with, _) in try sameOptima(services: 1, on: on, off: off, "split") {
             pieces += with.statistics.splitPieces
         }
         // Not vacuous: some of these parts went through the split search.

@@ -1036,11 +1036,8 @@ struct BranchAndPrice {
                     }
                     if split {
                         defer { spareCores?.release() }
-                        master.apply([:])
-                        let watch = Stopwatch()
-                        let lp = master.solveRelaxation(timeLimit: remaining)
-                        stats.lpSeconds += watch.seconds
-                        if lp.termination == .optimal, let found = incumbent, cap.map({ $0 > found.saving + tolerance() }) ?? true {
+                        // (It solves the pool's LP itself, under its pieces' decisions.)
+                        if let found = incumbent, cap.map({ $0 > found.saving + tolerance() }) ?? true {
                             let mipWatch = Stopwatch()
                             let outcome = splitPoolMIP(master, best: found.saving,
                                                        seconds: remaining.map { completePoolMIPShare * $0 })
