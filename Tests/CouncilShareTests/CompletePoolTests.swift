@@ -96,12 +96,21 @@ struct CompletePoolTests {
             groups.append(column)
         }
         master.add(groups)
-        let outcome = engine.splitPoolMIP(master, best: 0, seconds: nil)
-        let best = outcome.plans.map { $0.reduce(0) { $0 + $1.saving } }.max() ?? 0
-        #expect(outcome.pieces > 1, "seed \(seed): \(outcome.pieces) pieces")
-        #expect(sameMoney(best, optimum.totalSaving), "seed \(seed): \(best) vs \(optimum.totalSaving)")
-        #expect((outcome.bound ?? .infinity) >= optimum.totalSaving - 1e-6 * optimum.totalSaving,
-                "seed \(seed): bound \(String(describing: outcome.bound)) below \(optimum.totalSaving)")
+        // Two pieces (a short time left) or eight; from no plan, or from a plan worth
+        // just under the optimum, so that each piece's saving floor (a row scaled by
+        // the largest saving) sits right below the optimal plan and must keep it.
+        for pieces in [2, 8] {
+            for start in [0, optimum.totalSaving * (1 - 1e-4)] {
+                let outcome = engine.splitPoolMIP(master, best: start, seconds: nil, pieces: pieces)
+                let best = outcome.plans.map { $0.reduce(0) { $0 + $1.saving } }.max() ?? 0
+                let label = "seed \(seed), \(pieces) pieces from \(start)"
+                // (From a plan near the optimum, parts whose LP cannot beat it are dropped.)
+                #expect(outcome.pieces >= (start == 0 ? 2 : 1) && outcome.pieces <= pieces, "\(label): \(outcome.pieces) pieces")
+                #expect(sameMoney(best, optimum.totalSaving), "\(label): \(best) vs \(optimum.totalSaving)")
+                #expect((outcome.bound ?? .infinity) >= optimum.totalSaving - 1e-6 * optimum.totalSaving,
+                        "\(label): bound \(String(describing: outcome.bound)) below \(optimum.totalSaving)")
+            }
+        }
     }
 
     /// `export` stops once the pool is complete instead of solving the MIP too:

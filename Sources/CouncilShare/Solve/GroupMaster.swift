@@ -299,9 +299,15 @@ final class GroupMaster {
 
     /// A row `Σ saving_g x_g ≥ value` over the group columns: only plans saving
     /// at least `value` are left.
+    ///
+    /// The row is divided by the largest saving of a column, so that its
+    /// coefficients are at most 1 like those of the council rows: unscaled
+    /// (savings up to about £10^8), GLPK's simplex failed on a piece of
+    /// England's fostering and adoption (`splitPoolMIP`).
     func addSavingFloor(_ value: Double) {
-        let terms = columns.indices.map { (VariableID(index: firstGroupVariable + $0), columns[$0].saving) }
-        _ = solver.addConstraint(name: "savingFloor", lower: value, terms: terms)
+        let scale = max(1, columns.reduce(0) { max($0, abs($1.saving)) })
+        let terms = columns.indices.map { (VariableID(index: firstGroupVariable + $0), columns[$0].saving / scale) }
+        _ = solver.addConstraint(name: "savingFloor", lower: value / scale, terms: terms)
     }
 
     /// A new master over the same councils, services and group limit with
