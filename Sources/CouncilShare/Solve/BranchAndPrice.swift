@@ -342,13 +342,23 @@ struct BranchAndPrice {
     /// 40 points with a half, 52 with 0.8 (at `--time-limit 200`: 100 with a
     /// half, 88 with 0.8, but median gaps of the rest 0.0062% and 0.0042%).
     var completePoolMIPShare: Double { 0.8 }
-    /// GLPK over a complete pool is split (`splitPoolMIP`), or gives way to a
-    /// split search, only with at least this many seconds left: a piece not
-    /// reached in time keeps its parent's LP value as its bound, where one
-    /// search over the whole pool would have lowered it. In England's runs at
-    /// 60 s, fostering and adoption split with less left ended at 0.0115%
-    /// (bound £1,059.24m) in two runs, against 0.0068-0.0191% without.
-    var minimumSecondsToSplit: Double { 20 }
+    /// GLPK over a complete pool of `live` columns is split (`splitPoolMIP`), or
+    /// gives way to a split search, only with at least this many seconds left:
+    /// 8 s for a pool of at most `smallPoolToSplit` columns, 20 s for a larger
+    /// one. A piece not reached in time keeps its parent's LP value as its
+    /// bound, where one search over the whole pool would have lowered it. In
+    /// England's runs at 60 s, fostering and adoption's 30,000 columns split
+    /// with less than 20 s left ended at 0.0115% (bound £1,059.24m) in two
+    /// runs, against 0.0068-0.0191% without; its pieces over 4,800 columns,
+    /// from the best plan, took 2-8 s each.
+    func secondsToSplit(_ live: Int) -> Double { live <= smallPoolToSplit ? 8 : 20 }
+    var smallPoolToSplit: Int { 8000 }
+    /// GLPK over a complete pool gives way to a split search once its best
+    /// plan is this share of the way from the plan the pool was completed
+    /// from to the LP bound: the split then fixes columns by reduced cost
+    /// against the better plan first (on England's fostering and adoption,
+    /// from 25,102 columns to 4,845).
+    var refixShare: Double { 0.25 }
 
     /// GLPK's branching in the branch-and-cut over a complete pool:
     /// Driebeek and Tomlin's penalties over the ten most fractional variables
@@ -361,6 +371,16 @@ struct BranchAndPrice {
     /// 0.0187-0.0208% in five runs). Generated 100 x 4 is proven in 10-14 s
     /// either way, against 22 s (README).
     var branchingCandidates: Int { 10 }
+
+    /// The rounds of cuts on unions over a complete pool (`tightenCompletePool`)
+    /// go on while a round closes at least this share of the gap left, even
+    /// when it gains less than 10^-5 of the bound. England's upper-tier back
+    /// office at 60 s: the third round gained 8.7k of £1,044.1m (0.8 x 10^-5,
+    /// where the rounds used to stop) but 23% of the £37.5k gap; two more
+    /// rounds brought the LP down to the plan, reduced-cost fixing left 135
+    /// of 5,509 columns, and GLPK proved it in 0.2 s, at 13 s instead of over
+    /// two slices that ended at 42 s (README, "How it solves").
+    var unionRoundsStop: Double { 0.05 }
 
     /// How many distinct plans a search keeps for `mergePlans`.
     var eliteSize: Int { 6 }
@@ -494,9 +514,12 @@ struct BranchAndPrice {
             fixByReducedCost(master, lp: lp, incumbent: incumbent.groups, saving: incumbent.saving)
             if let last, last.objective - lp.objective < 1e-7 * max(1, abs(lp.objective)), rounds >= 3 { return lp }
             // The rounds with unions stop sooner: once a round gains less than 10^-5 of
-            // the bound, or after a tenth of the time left (with every denominator, a
-            // throwaway trace of 100 x 4 showed 50 rounds of two or three cuts each).
-            if unions, let last, rounds >= 3, last.objective - lp.objective < 1e-5 * max(1, abs(lp.objective)) { return lp }
+            // the bound and less than `unionRoundsStop` of the gap left, or after a
+            // tenth of the time left (with every denominator, a throwaway trace of
+            // 100 x 4 showed 50 rounds of two or three cuts each).
+            if unions, let last, rounds >= 3,
+               last.objective - lp.objective < min(1e-5 * max(1, abs(lp.objective)),
+                                                   unionRoundsStop * max(0, last.objective - incumbent.saving)) { return lp }
             if let until, clock.seconds > until { return lp }
             last = lp
             if lp.objective <= incumbent.saving + options.relativeGap * max(1, abs(incumbent.saving)) { return lp }
@@ -818,6 +841,10 @@ struct BranchAndPrice {
         var rootBound: Double?
         /// See `solve`: GLPK's bound over a complete pool.
         var cap: Double?
+        /// The incumbent's saving when a call last merged it over the complete
+        /// pool (`mergeWithRelaxation`, `merge`): a resumed call merges again
+        /// only after a better plan was found.
+        var mergedAt: Double?
     }
 
     /// Searches `master` until it is solved or time runs out. Pass the `state`
@@ -881,7 +908,8 @@ struct BranchAndPrice {
         /// `seconds` (nil: all that is left), warm-started from the incumbent; a
         /// better plan it finds becomes the incumbent.
         @discardableResult
-        func runPoolMIP(seconds: Double?, yieldingTo yield: (@Sendable () -> Bool)? = nil) -> MIPResult {
+        func runPoolMIP(seconds: Double?, yieldingTo yield: (@Sendable () -> Bool)? = nil,
+                        progress: (@Sendable (Double?, Double?) -> Void)? = nil) -> MIPResult {
             let saved = master.rules
             master.apply([:])
             var parameters = MIPParameters()
@@ -900,6 +928,7 @@ struct BranchAndPrice {
             } else {
                 parameters.shouldStop = stop
             }
+            parameters.progress = progress
             let watch = Stopwatch()
             let (result, chosen) = master.solveMIP(parameters)
             stats.mipSeconds += watch.seconds
@@ -970,15 +999,22 @@ struct BranchAndPrice {
             report(label + ": merged with the LP's groups", incumbent?.saving, openBound())
         }
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
-        /// For GLPK over a complete pool on one thread: stop once a core is spare
-        /// and enough time is left to split the search (`splitPoolMIP`).
-        func yieldToSpareCore() -> (@Sendable () -> Bool)? {
+        /// For GLPK over a complete pool of `live` columns on one thread: stop once
+        /// a core is spare and enough time is left to split the search
+        /// (`secondsToSplit`), or, once `improved` (GLPK found a plan good enough
+        /// to fix columns by reduced cost again), `secondsToSplit` of a small pool.
+        func yieldToSpareCore(live: Int, improved: @escaping @Sendable () -> Bool) -> (@Sendable () -> Bool)? {
             guard let spare = spareCores, options.timeLimit != nil else { return nil }
             let clock = self.clock, started = clock.seconds
             let limit = { [options, deadline, movableDeadline] () -> Double in
                 min(options.timeLimit ?? .infinity, deadline ?? .infinity, movableDeadline?.seconds ?? .infinity)
             }
-            return { clock.seconds - started > 0.5 && limit() - clock.seconds > minimumSecondsToSplit && spare.any }
+            let needed = secondsToSplit(live), neededAfterImproving = secondsToSplit(0)
+            return {
+                guard clock.seconds - started > 0.5, spare.any else { return false }
+                let left = limit() - clock.seconds
+                return left >= needed || (left >= neededAfterImproving && improved())
+            }
         }
         func openBound() -> Double? {
             guard let top = open.map(\.bound).max() else { return nil }
@@ -1002,8 +1038,11 @@ struct BranchAndPrice {
                 let saved = master.rules
                 master.apply([:])
                 let tightened = tightenCompletePool(master, incumbent: found, stats: &stats, label: label)
-                mergeWithRelaxation(tightened)
-                merge()
+                if state.mergedAt != found.saving {
+                    mergeWithRelaxation(tightened)
+                    merge()
+                    if !stopping() { state.mergedAt = incumbent?.saving }
+                }
                 // Then the cuts on unions of groups, for the bound: before the merges
                 // they changed the LP whose groups the first merge takes, and England's
                 // fostering and adoption (60 s) then missed its best plan in 4 runs of 7.
@@ -1019,10 +1058,20 @@ struct BranchAndPrice {
                     // On one thread, or on two once a core is spare (`splitPoolMIP`): GLPK
                     // then stops, and the split search starts over from the pool.
                     let share = remaining.map { completePoolMIPShare * $0 }
+                    let live = master.retired.lazy.filter { !$0 }.count
                     var split = spareCores != nil && options.timeLimit != nil
-                        && (remaining ?? 0) >= minimumSecondsToSplit && spareCores!.claim()
+                        && (remaining ?? 0) >= secondsToSplit(live) && spareCores!.claim()
                     if !split {
-                        let result = runPoolMIP(seconds: share, yieldingTo: yieldToSpareCore())
+                        // GLPK's best plan as it goes, and the plan that makes fixing by reduced
+                        // cost again worth a restart on two threads (a quarter of the way from
+                        // the plan it started from to the LP bound).
+                        let enumerated = incumbent!.saving
+                        let glpkBest = Locked(enumerated)
+                        let top = tightened?.objective ?? rootBound ?? enumerated
+                        let worthRefixing = enumerated + refixShare * max(0, top - enumerated)
+                        let result = runPoolMIP(seconds: share,
+                                                yieldingTo: yieldToSpareCore(live: live, improved: { glpkBest.withLock { $0 } >= worthRefixing }),
+                                                progress: { best, _ in if let best { glpkBest.withLock { $0 = max($0, best) } } })
                         let best = incumbent!.saving
                         switch result.termination {
                         case .optimal, .infeasible:
@@ -1032,15 +1081,28 @@ struct BranchAndPrice {
                             if let bound = result.bound { cap = min(cap ?? .infinity, max(best, bound)) }
                         default: break
                         }
+                        // GLPK gave way to a spare core (`yieldToSpareCore`).
                         if result.termination == .interrupted && !stopping() && spareCores?.claim() == true { split = true }
+                        if split, incumbent!.saving > enumerated + tolerance() {
+                            // A better plan than the one the pool was completed from: fewer
+                            // columns can beat it.
+                            let (lp, converged) = completeRelaxation(master, stats: &stats)
+                            if lp.termination == .optimal && converged {
+                                fixByReducedCost(master, lp: lp, incumbent: incumbent!.groups, saving: incumbent!.saving)
+                            }
+                        }
                     }
                     if split {
                         defer { spareCores?.release() }
                         // (It solves the pool's LP itself, under its pieces' decisions.)
                         if let found = incumbent, cap.map({ $0 > found.saving + tolerance() }) ?? true {
                             let mipWatch = Stopwatch()
+                            // With little time, two pieces (one a thread): more would leave some
+                            // unreached, each with its parent's LP value as its bound.
+                            let short = (remaining ?? .infinity) < secondsToSplit(smallPoolToSplit + 1)
                             let outcome = splitPoolMIP(master, best: found.saving,
-                                                       seconds: remaining.map { completePoolMIPShare * $0 })
+                                                       seconds: remaining.map { completePoolMIPShare * $0 },
+                                                       pieces: short ? 2 : 8)
                             stats.mipSeconds += mipWatch.seconds
                             stats.mipNodes += outcome.nodes
                             stats.splitPieces += outcome.pieces
