@@ -344,14 +344,16 @@ struct BranchAndPrice {
     var completePoolMIPShare: Double { 0.8 }
     /// GLPK over a complete pool of `live` columns is split (`splitPoolMIP`), or
     /// gives way to a split search, only with at least this many seconds left:
-    /// 8 s for a pool of at most `smallPoolToSplit` columns, 20 s for a larger
-    /// one. A piece not reached in time keeps its parent's LP value as its
+    /// `secondsToSplitSmallPool` for a pool of at most `smallPoolToSplit`
+    /// columns, `secondsToSplitLargePool` for a larger one. A piece not reached in time keeps its parent's LP value as its
     /// bound, where one search over the whole pool would have lowered it. In
     /// England's runs at 60 s, fostering and adoption's 30,000 columns split
     /// with less than 20 s left ended at 0.0115% (bound £1,059.24m) in two
     /// runs, against 0.0068-0.0191% without; its pieces over 4,800 columns,
     /// from the best plan, took 2-8 s each.
-    func secondsToSplit(_ live: Int) -> Double { live <= smallPoolToSplit ? 8 : 20 }
+    func secondsToSplit(_ live: Int) -> Double { live <= smallPoolToSplit ? secondsToSplitSmallPool : secondsToSplitLargePool }
+    var secondsToSplitSmallPool: Double { 8 }
+    var secondsToSplitLargePool: Double { 20 }
     var smallPoolToSplit: Int { 8000 }
     /// GLPK over a complete pool gives way to a split search once its best
     /// plan is this share of the way from the plan the pool was completed
@@ -1002,14 +1004,14 @@ struct BranchAndPrice {
         /// For GLPK over a complete pool of `live` columns on one thread: stop once
         /// a core is spare and enough time is left to split the search
         /// (`secondsToSplit`), or, once `improved` (GLPK found a plan good enough
-        /// to fix columns by reduced cost again), `secondsToSplit` of a small pool.
+        /// to fix columns by reduced cost again), `secondsToSplitSmallPool`.
         func yieldToSpareCore(live: Int, improved: @escaping @Sendable () -> Bool) -> (@Sendable () -> Bool)? {
             guard let spare = spareCores, options.timeLimit != nil else { return nil }
             let clock = self.clock, started = clock.seconds
             let limit = { [options, deadline, movableDeadline] () -> Double in
                 min(options.timeLimit ?? .infinity, deadline ?? .infinity, movableDeadline?.seconds ?? .infinity)
             }
-            let needed = secondsToSplit(live), neededAfterImproving = secondsToSplit(0)
+            let needed = secondsToSplit(live), neededAfterImproving = secondsToSplitSmallPool
             return {
                 guard clock.seconds - started > 0.5, spare.any else { return false }
                 let left = limit() - clock.seconds
@@ -1099,7 +1101,7 @@ struct BranchAndPrice {
                             let mipWatch = Stopwatch()
                             // With little time, two pieces (one a thread): more would leave some
                             // unreached, each with its parent's LP value as its bound.
-                            let short = (remaining ?? .infinity) < secondsToSplit(smallPoolToSplit + 1)
+                            let short = (remaining ?? .infinity) < secondsToSplitLargePool
                             let outcome = splitPoolMIP(master, best: found.saving,
                                                        seconds: remaining.map { completePoolMIPShare * $0 },
                                                        pieces: short ? 2 : 8)
