@@ -1052,15 +1052,14 @@ struct BranchAndPrice {
                 master.apply(saved)
                 // GLPK needs the whole pool in the master: the reserve comes in if it is
                 // small enough by now; if not, branch-and-price (LP solves only) goes on alone.
-                let live = master.retired.lazy.filter { !$0 }.count
-                if !master.reserve.isEmpty && live + master.reserve.count <= options.completePoolMIPLimit {
+                if !master.reserve.isEmpty && master.liveCount + master.reserve.count <= options.completePoolMIPLimit {
                     master.loadReserve()
                 }
                 if master.reserve.isEmpty {
                     // On one thread, or on two once a core is spare (`splitPoolMIP`): GLPK
                     // then stops, and the split search starts over from the pool.
                     let share = remaining.map { completePoolMIPShare * $0 }
-                    let live = master.retired.lazy.filter { !$0 }.count
+                    let live = master.liveCount
                     var split = spareCores != nil && options.timeLimit != nil
                         && (remaining ?? 0) >= secondsToSplit(live) && spareCores!.claim()
                     if !split {

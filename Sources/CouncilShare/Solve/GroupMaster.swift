@@ -158,6 +158,8 @@ final class GroupMaster {
     /// complete, the groups that a better plan could use (what a later search
     /// with other limits starts from; it prices any others it needs).
     var liveColumns: [GroupColumn] { columns.indices.filter { !retired[$0] }.map { columns[$0] } }
+    /// How many columns are not retired.
+    var liveCount: Int { retired.lazy.filter { !$0 }.count }
 
     /// Brings every retired column back (subject to the decisions in force)
     /// and marks the pool incomplete.
