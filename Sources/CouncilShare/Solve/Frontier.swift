@@ -186,9 +186,8 @@ extension ExactSolver {
         // The parts are independent: each runs on a thread of its own (its GLPK
         // master lives there), at most one per core. Each solve gets an equal
         // share of the time left for the solves not yet done, times the cores.
-        var perSolve = options
+        var perSolve = engine.options  // with the frontier's enumeration limit
         perSolve.timeLimit = nil
-        perSolve.enumerationLimit = min(options.enumerationLimit, Frontier.enumerationLimit)
         let partEngine = BranchAndPrice(problem: problem, options: perSolve, clock: clock, enumerators: engine.enumerators)
         let total = tables.reduce(0) { $0 + solves($1) }
         let solving = tables.indices.filter { tables[$0].largestCount >= 2 }
@@ -319,9 +318,8 @@ extension ExactSolver {
             frontier.points[$0].plan.status == .feasible || frontier.points[$0].plan.status == .noSolution
         }
         guard let maxGroups = frontier.maxGroups, !open.isEmpty else { return }
-        var perPoint = options
+        var perPoint = engine.options  // with the frontier's enumeration limit
         perPoint.timeLimit = nil
-        perPoint.enumerationLimit = min(options.enumerationLimit, Frontier.enumerationLimit)
         let pointEngine = BranchAndPrice(problem: problem, options: perPoint, clock: clock, enumerators: engine.enumerators)
         // One time limit for all of them: each point gets an equal share of
         // what is left (times the cores), so the small `k` that prove fast hand
