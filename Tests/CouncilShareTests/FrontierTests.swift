@@ -123,6 +123,20 @@ struct FrontierTests {
         #expect(solver.bestGroupPerHost(engine: engine, service: 0, councils: councils, until: solver.clock.seconds - 1) == nil)
     }
 
+    @Test("the frontier's solves enumerate at most its own limit; a lower limit given is kept")
+    func enumerationLimitIsCapped() throws {
+        let problem = try Problem(instance: InstanceGenerator(councils: 12, services: 1, seed: 3).generate(), file: "generated")
+        let defaults = SolveOptions()
+        #expect(defaults.enumerationLimit > Frontier.enumerationLimit)
+        let work = ExactSolver(problem: problem, options: defaults).frontierParts()
+        #expect(work.engine.options.enumerationLimit == Frontier.enumerationLimit)
+        var lower = SolveOptions()
+        lower.enumerationLimit = 1234
+        #expect(ExactSolver(problem: problem, options: lower).frontierParts().engine.options.enumerationLimit == 1234)
+        // One plain solve keeps the larger default.
+        #expect(ExactSolver(problem: problem, options: defaults).makeEngine().engine.options.enumerationLimit == defaults.enumerationLimit)
+    }
+
     @Test("a chosen number of points spreads k over 1...K_max and keeps K_max", arguments: 0..<12)
     func someOfThePoints(seed: Int) throws {
         let instance = RandomInstances.make(seed: 500 + seed, councils: 6...7)
