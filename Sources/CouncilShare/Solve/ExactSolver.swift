@@ -47,11 +47,12 @@ public struct ExactSolver {
         return plan
     }
 
-    /// The search engine with one group enumerator per service, and the seconds it took to set up.
-    func makeEngine() -> (engine: BranchAndPrice, buildSeconds: Double) {
+    /// The search engine with one group enumerator per service, and the seconds it took to set up;
+    /// with this solver's options unless others are given.
+    func makeEngine(options engineOptions: SolveOptions? = nil) -> (engine: BranchAndPrice, buildSeconds: Double) {
         let build = Stopwatch()
         let enumerators = problem.services.indices.map { GroupEnumerator(problem: problem, service: $0) }
-        return (BranchAndPrice(problem: problem, options: options, clock: clock, enumerators: enumerators), build.seconds)
+        return (BranchAndPrice(problem: problem, options: engineOptions ?? options, clock: clock, enumerators: enumerators), build.seconds)
     }
 
     func meetsTarget(_ saving: Double) -> Bool {

@@ -149,10 +149,9 @@ extension ExactSolver {
     /// the first `k` whose plan meets the target).
     func frontierParts(solveUpTo: (([PartTable.Entry]) -> Int)? = nil,
                        onProgress: ((FrontierProgress) -> Void)? = nil) -> FrontierWork {
-        let (full, buildSeconds) = makeEngine()
         var capped = options
         capped.enumerationLimit = min(options.enumerationLimit, Frontier.enumerationLimit)
-        let engine = BranchAndPrice(problem: problem, options: capped, clock: clock, enumerators: full.enumerators)
+        let (engine, buildSeconds) = makeEngine(options: capped)
         var (largest, pools, parts) = largestSaving(engine)
         largest.statistics.buildSeconds += buildSeconds
         largest.serviceOutcomes = []
