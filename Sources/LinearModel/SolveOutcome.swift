@@ -69,10 +69,15 @@ public struct MIPParameters: Sendable {
     /// Called now and then with (incumbent objective, best bound).
     public var progress: (@Sendable (Double?, Double?) -> Void)?
     /// Branch on the best of at most this many most fractional variables,
-    /// scored by Driebeek and Tomlin's penalties; nil: the backend's own rule
-    /// (GLPK's scores every fractional variable, at the cost of a row of the
-    /// simplex tableau each).
+    /// scored by Driebeek and Tomlin's penalties; nil: every fractional
+    /// variable, as GLPK's own rule does (at the cost of a row of the simplex
+    /// tableau each).
     public var branchingCandidates: Int?
+    /// True: the backend's own implementation of the branching rule (GLPK's
+    /// `GLP_BR_DTH`, which computes each tableau row column by column through
+    /// its API), instead of the backend's faster one of the same rule; kept
+    /// to check one against the other.
+    public var backendBranching = false
     /// Called with the full assignment of each new incumbent (a warm start
     /// included) soon after the search finds it, so that a caller can keep
     /// the plans met on the way (on the solving thread, inside the search:

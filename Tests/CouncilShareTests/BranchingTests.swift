@@ -2,9 +2,10 @@
 //
 // GLPK's branch-and-cut with Driebeek and Tomlin's rule over a few
 // candidates (`MIPParameters.branchingCandidates`, chosen in GLPK's
-// callback): the same optimum as brute force and as GLPK's own rule.
+// callback): the same optimum as brute force and as GLPK's own rule; and
+// the backend's faster tableau rows: GLPK's own search, node for node.
 
-import GLPKBackend
+@testable import GLPKBackend
 import LinearModel
 import Testing
 
@@ -89,5 +90,45 @@ struct BranchingTests {
         // branching on the first candidate alone changes the search.
         #expect(branched >= 10, "\(branched) searches branched")
         #expect(differed >= 3, "\(differed) searches differed from GLPK's own rule")
+    }
+
+    @Test("the faster tableau rows: GLPK's own search node for node, every row equal bit for bit")
+    func sameSearchAsGLPK() throws {
+        var random = TestRandom(seed: 23)
+        let before = TableauRows.audited
+        var branched = 0
+        for trial in 0..<40 {
+            let (model, _, _, _) = Self.randomModel(&random, trial: trial)
+            // Every other trial, a row added to the loaded problem (as the
+            // master adds a cut): it heads its columns' lists in GLPK.
+            let extra = trial % 2 == 1 ? (0..<36).filter { _ in random.int(0...1) == 1 } : []
+            var results: [MIPResult] = []
+            for backend in [true, false] {
+                let solver = GLPKSolver(model: model)
+                if !extra.isEmpty {
+                    solver.addConstraint(name: "extra", upper: 2,
+                                         terms: extra.map { (VariableID(index: $0), Double(1 + $0 % 3)) })
+                }
+                var parameters = MIPParameters()
+                parameters.relativeGap = 0
+                parameters.backendBranching = backend
+                results.append(solver.solve(parameters))
+            }
+            let (glpk, fast) = (results[0], results[1])
+            #expect(glpk.termination == fast.termination, "trial \(trial)")
+            #expect(glpk.nodes == fast.nodes, "trial \(trial): \(fast.nodes) nodes against GLPK's \(glpk.nodes)")
+            #expect(glpk.objective == fast.objective, "trial \(trial)")
+            #expect(glpk.solution == fast.solution, "trial \(trial)")
+            if fast.nodes > 1 { branched += 1 }
+        }
+        #expect(branched >= 10, "\(branched) searches branched")
+        #if DEBUG
+        // Debug builds compare each row with GLPK's `glp_eval_tab_row` as it is
+        // made (other tests may add to the counts meanwhile: none may differ).
+        let after = TableauRows.audited
+        #expect(after.compared - before.compared >= 50, "\(after.compared - before.compared) rows compared")
+        #expect(after.differed == 0, "\(after.differed) rows differed from GLPK's")
+        #expect(after.withCutRows > before.withCutRows, "no row was computed with GLPK's own cut rows present")
+        #endif
     }
 }
