@@ -475,16 +475,28 @@ extension CallbackContext {
         var val = [Double](repeating: 0, count: Int(n) + 1)
         var chosen: Int32 = 0, next = GLP_NO_BRNCH, degradation = -1.0
         candidates: for candidate in pool {
-            guard let len = tableau.row(prob, column: candidate.j, ind: &ind, val: &val) else { return }
-            #if DEBUG
-            TableauRows.audit(prob, column: candidate.j, rows: tableau.rows, length: len, ind: ind, val: val)
-            #endif
+            // The entering variable of the dual ratio test in each direction.
+            var pivots: [(k: Int32, alpha: Double)?]
+            if let found = tableau.ratioTests(prob, column: candidate.j, eps: 1e-9) {
+                pivots = found
+                #if DEBUG
+                TableauRows.audit(prob, column: candidate.j, pivots: found)
+                #endif
+            } else {
+                guard let len = tableau.row(prob, column: candidate.j, ind: &ind, val: &val) else { return }
+                #if DEBUG
+                TableauRows.audit(prob, column: candidate.j, rows: tableau.rows, length: len, ind: ind, val: val)
+                #endif
+                pivots = [Int32(-1), Int32(1)].map { direction in
+                    let position = glp_dual_rtest(prob, Int32(len), ind, val, direction, 1e-9)
+                    return position > 0 ? (ind[Int(position)], val[Int(position)]) : nil
+                }
+            }
             var change = [0.0, 0.0]
             for (slot, direction) in [Int32(-1), Int32(1)].enumerated() {
-                let position = glp_dual_rtest(prob, Int32(len), ind, val, direction, 1e-9)
-                guard position > 0 else { change[slot] = .greatestFiniteMagnitude; continue }
-                let k = ind[Int(position)]
-                let alpha = val[Int(position)]
+                guard let pivot = pivots[slot] else { change[slot] = .greatestFiniteMagnitude; continue }
+                let k = pivot.k
+                let alpha = pivot.alpha
                 let deltaJ = (direction < 0 ? candidate.x.rounded(.down) : candidate.x.rounded(.up)) - candidate.x
                 var deltaK = deltaJ / alpha
                 if k > m && glp_get_col_kind(prob, k - m) != GLP_CV && abs(deltaK - (deltaK + 0.5).rounded(.down)) > 1e-3 {

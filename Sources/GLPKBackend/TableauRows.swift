@@ -48,6 +48,18 @@ final class TableauRows {
     private let basicColumn: UnsafeMutablePointer<Bool>
     private var basicRow: UnsafeMutablePointer<Bool>
     private var basicRowCapacity = 0
+    /// `sum |a_ij|` over column `j`'s entries in the model's rows.
+    private let columnWeight: [Double]
+    /// As of the last `readBasis`: each variable's status and reduced cost
+    /// (rows first, `1...m`, then columns, `m+1...m+n`), the reduced cost
+    /// turned into the numerator of the dual ratio test (`numerator`, at
+    /// least 0), and the non-basic columns that may enter, by increasing
+    /// `numerator / columnWeight`.
+    private var status: [Int32] = []
+    private var cost: [Double] = []
+    private var numerator: [Double] = []
+    private var entering: [Int32] = []
+    private var readRows = 0
     private var stamp: UInt32 = 0
     private var extraIndex: [Int32] = []
     private var extraValue: [Double] = []
@@ -83,6 +95,11 @@ final class TableauRows {
         self.columnValue = columnValue
         self.rowStart = rowStart
         self.rowColumn = rowColumn
+        var columnWeight = [Double](repeating: 0, count: columns + 1)
+        for j in 0..<columns {
+            for position in columnStart[j]..<columnStart[j + 1] { columnWeight[j + 1] += abs(columnValue[position]) }
+        }
+        self.columnWeight = columnWeight
         rhoCapacity = rows + 1
         rho = .allocate(capacity: rhoCapacity)
         sum = .allocate(capacity: columns + 1)
@@ -110,7 +127,143 @@ final class TableauRows {
         }
         for i in 1...m { basicRow[i] = glp_get_row_stat(prob, Int32(i)) == GLP_BS }
         for j in 1...columns { basicColumn[j] = glp_get_col_stat(prob, Int32(j)) == GLP_BS }
+        // For `ratioTests`.
+        let objective = glp_get_obj_dir(prob) == GLP_MIN ? 1.0 : -1.0
+        let total = m + columns
+        if status.count < total + 1 {
+            status = [Int32](repeating: 0, count: total + 1)
+            cost = [Double](repeating: 0, count: total + 1)
+            numerator = [Double](repeating: 0, count: total + 1)
+        }
+        for k in 1...total {
+            let stat = k <= m ? glp_get_row_stat(prob, Int32(k)) : glp_get_col_stat(prob, Int32(k - m))
+            let dual = k <= m ? glp_get_row_dual(prob, Int32(k)) : glp_get_col_dual(prob, Int32(k - m))
+            status[k] = stat
+            cost[k] = dual
+            switch stat {
+            case GLP_NL: numerator[k] = max(0, objective * dual)
+            case GLP_NU: numerator[k] = max(0, -(objective * dual))
+            default: numerator[k] = 0
+            }
+        }
+        entering.removeAll(keepingCapacity: true)
+        for j in 1...columns where columnWeight[j] > 0 {
+            let stat = status[m + j]
+            if stat == GLP_NL || stat == GLP_NU || stat == GLP_NF { entering.append(Int32(j)) }
+        }
+        entering.sort { a, b in
+            let ka = numerator[m + Int(a)] / columnWeight[Int(a)], kb = numerator[m + Int(b)] / columnWeight[Int(b)]
+            return ka != kb ? ka < kb : a < b
+        }
+        readRows = m
         return true
+    }
+
+    /// The entering variable of GLPK's dual ratio test (`glp_dual_rtest`
+    /// with tolerance `eps`) on the tableau row of basic column `j`, for
+    /// `dir` -1 (the variable goes down) and +1 (up): for each, the variable
+    /// `k` (rows `1...m`, then columns) and its entry `alpha` in the row, or
+    /// nil when no variable can enter. The same choice as GLPK's on the
+    /// whole row, without computing the whole row: the test takes the least
+    /// ratio `numerator_k / |alpha_k|` (ties: the largest `|alpha_k|`, then
+    /// the first), and `|alpha_k| <= max_i |rho_i| * sum_i |a_ik|`, so
+    /// columns in increasing order of `numerator_k / sum_i |a_ik|` stop
+    /// mattering once that bound on their ratio (with a margin for rounding)
+    /// exceeds both ratios found. On a degenerate set-packing LP the test
+    /// usually finds a ratio of 0 among the rows, and only the columns of
+    /// zero reduced cost are looked at.
+    ///
+    /// Returns nil when the row cannot be had this way (GLPK's own cut rows
+    /// are in the problem, `j` is not basic, or `readBasis` did not read
+    /// this basis): the caller then uses `row` and `glp_dual_rtest`.
+    func ratioTests(_ prob: OpaquePointer, column j: Int32, eps: Double) -> [(k: Int32, alpha: Double)?]? {
+        let m = Int(glp_get_num_rows(prob))
+        guard rows >= 1, m == rows, readRows == m, Int(glp_get_num_cols(prob)) == columns,
+              j >= 1, Int(j) <= columns else { return nil }
+        let position = glp_get_col_bind(prob, j)
+        guard position >= 1 else { return nil }
+        if rhoCapacity < m + 1 {
+            rho.deallocate()
+            rhoCapacity = m + 1
+            rho = .allocate(capacity: rhoCapacity)
+        }
+        let rho = self.rho
+        rho.update(repeating: 0, count: m + 1)
+        rho[Int(position)] = 1
+        glp_btran(prob, rho)
+        var largest = 0.0
+        for i in 1...m { largest = max(largest, abs(rho[i])) }
+        // Per direction: the least ratio, the largest |alpha| at it, the variable.
+        var teta = [Double.greatestFiniteMagnitude, .greatestFiniteMagnitude]
+        var big = [0.0, 0.0]
+        var chosen: [(k: Int32, alpha: Double)?] = [nil, nil]
+        var stoppedEarly = false
+        status.withUnsafeBufferPointer { status in
+            cost.withUnsafeBufferPointer { cost in
+                let objective = glp_get_obj_dir(prob) == GLP_MIN ? 1.0 : -1.0
+                // One entry of the row, in both directions, as `glp_dual_rtest` scores it.
+                func consider(_ k: Int, _ value: Double) {
+                    let stat = status[k]
+                    for d in 0..<2 {
+                        let alfa = d == 1 ? value : -value
+                        var temp: Double
+                        switch stat {
+                        case GLP_NL:
+                            if alfa < eps { continue }
+                            temp = (objective * cost[k]) / alfa
+                        case GLP_NU:
+                            if alfa > -eps { continue }
+                            temp = (objective * cost[k]) / alfa
+                        case GLP_NF:
+                            if -eps < alfa && alfa < eps { continue }
+                            temp = 0
+                        default:
+                            continue
+                        }
+                        if temp < 0 { temp = 0 }
+                        // GLPK scans in order of k and keeps the first of equals:
+                        // entries here come in another order, so k decides those.
+                        if teta[d] > temp || teta[d] == temp && (big[d] < abs(alfa)
+                            || big[d] == abs(alfa) && k < Int(chosen[d]?.k ?? .max)) {
+                            teta[d] = temp
+                            big[d] = abs(alfa)
+                            chosen[d] = (Int32(k), value)
+                        }
+                    }
+                }
+                for i in 1...m where rho[i] != 0 && status[i] != GLP_BS { consider(i, -rho[i]) }
+                numerator.withUnsafeBufferPointer { numerator in
+                    columnStart.withUnsafeBufferPointer { columnStart in
+                        columnRow.withUnsafeBufferPointer { columnRow in
+                            columnValue.withUnsafeBufferPointer { columnValue in
+                                for column in entering {
+                                    let c = Int(column)
+                                    if chosen[0] != nil && chosen[1] != nil {
+                                        // No ratio of this column (or of any after it) can be
+                                        // below, or equal to, both found.
+                                        let floor = numerator[m + c] / (largest * columnWeight[c]) * (1 - 1e-9)
+                                        if floor > max(teta[0], teta[1]) {
+                                            stoppedEarly = true
+                                            break
+                                        }
+                                    }
+                                    var alpha = 0.0
+                                    for position in columnStart[c - 1]..<columnStart[c] {
+                                        let term = rho[Int(columnRow[position])] * columnValue[position]
+                                        if term != 0 { alpha += term }
+                                    }
+                                    if alpha != 0 { consider(m + c, alpha) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #if DEBUG
+        if stoppedEarly { TableauRows.countStoppedEarly() }
+        #endif
+        return chosen
     }
 
     deinit {
@@ -245,6 +398,16 @@ extension TableauRows {
         /// Rows compared, rows that differed in any index or bit, and rows
         /// computed while GLPK's own cut rows were in the problem.
         var compared = 0, differed = 0, withCutRows = 0
+        /// Pairs of ratio tests (`ratioTests`) compared with GLPK's on the
+        /// whole row, and those whose variable or entry differed.
+        var pivotsCompared = 0, pivotsDiffered = 0
+        /// Ratio tests that left columns unscored (the bound on their ratios).
+        var pivotsStoppedEarly = 0
+    }
+    static func countStoppedEarly() {
+        auditLock.lock()
+        auditValue.pivotsStoppedEarly += 1
+        auditLock.unlock()
     }
     private static let auditLock = NSLock()
     nonisolated(unsafe) private static var auditValue = Audit()
@@ -271,6 +434,26 @@ extension TableauRows {
         auditValue.compared += 1
         if !same { auditValue.differed += 1 }
         if Int(m) > rows { auditValue.withCutRows += 1 }
+        auditLock.unlock()
+    }
+
+    static func audit(_ prob: OpaquePointer, column j: Int32, pivots: [(k: Int32, alpha: Double)?]) {
+        let m = glp_get_num_rows(prob), n = glp_get_num_cols(prob)
+        var index = [Int32](repeating: 0, count: Int(n) + 1)
+        var value = [Double](repeating: 0, count: Int(n) + 1)
+        let length = glp_eval_tab_row(prob, m + j, &index, &value)
+        var same = pivots.count == 2
+        for (slot, direction) in [Int32(-1), Int32(1)].enumerated() where same {
+            let position = Int(glp_dual_rtest(prob, length, index, value, direction, 1e-9))
+            if let pivot = pivots[slot] {
+                same = position > 0 && index[position] == pivot.k && value[position].bitPattern == pivot.alpha.bitPattern
+            } else {
+                same = position == 0
+            }
+        }
+        auditLock.lock()
+        auditValue.pivotsCompared += 1
+        if !same { auditValue.pivotsDiffered += 1 }
         auditLock.unlock()
     }
 }
