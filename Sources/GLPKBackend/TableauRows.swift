@@ -31,103 +31,99 @@ final class TableauRows {
     /// Rows and columns of the model (GLPK may add rows of its own past `rows`).
     let rows: Int
     let columns: Int
-    /// Column `j` (1-based) in GLPK's order: entries `columnStart[j-1] ..< columnStart[j]`.
-    private let columnStart: [Int]
-    private let columnRow: [Int32]
-    private let columnValue: [Double]
-    /// Row `i` (1-based): the columns it meets, `rowStart[i-1] ..< rowStart[i]`.
-    private let rowStart: [Int]
-    private let rowColumn: [Int32]
-    // Work space, allocated once (plain memory: no exclusivity checks in the loops).
-    private var rhoCapacity = 0
-    private var rho: UnsafeMutablePointer<Double>
-    private let sum: UnsafeMutablePointer<Double>
-    private let mark: UnsafeMutablePointer<UInt32>
-    private let touched: UnsafeMutablePointer<Int32>
-    /// Which columns and rows are basic, as of the last `readBasis`.
-    private let basicColumn: UnsafeMutablePointer<Bool>
-    private var basicRow: UnsafeMutablePointer<Bool>
-    private var basicRowCapacity = 0
+    /// Column `j` (1-based) in GLPK's order: entries `columnStart[j-1] ..< columnStart[j]`
+    /// of `columnRow` and `columnValue`. Plain memory, as is the work space below:
+    /// no exclusivity checks or closures in the loops.
+    private let columnStart: UnsafeMutableBufferPointer<Int>
+    private let columnRow: UnsafeMutableBufferPointer<Int32>
+    private let columnValue: UnsafeMutableBufferPointer<Double>
+    /// Row `i` (1-based): the columns it meets, `rowStart[i-1] ..< rowStart[i]` of `rowColumn`.
+    private let rowStart: UnsafeMutableBufferPointer<Int>
+    private let rowColumn: UnsafeMutableBufferPointer<Int32>
     /// `sum |a_ij|` over column `j`'s entries in the model's rows.
-    private let columnWeight: [Double]
-    /// As of the last `readBasis`: each variable's status and reduced cost
-    /// (rows first, `1...m`, then columns, `m+1...m+n`), the reduced cost
-    /// turned into the numerator of the dual ratio test (`numerator`, at
-    /// least 0), and the non-basic columns that may enter, by increasing
-    /// `numerator / columnWeight`.
+    private let columnWeight: UnsafeMutableBufferPointer<Double>
+    // Work space, allocated once.
+    private var rho: UnsafeMutableBufferPointer<Double>
+    private let sum: UnsafeMutableBufferPointer<Double>
+    private let mark: UnsafeMutableBufferPointer<UInt32>
+    private let touched: UnsafeMutableBufferPointer<Int32>
+    private var stamp: UInt32 = 0
+    private var extraIndex: [Int32] = []
+    private var extraValue: [Double] = []
+    /// As of the last `readBasis`, over `readRows` rows: each variable's status
+    /// and reduced cost (rows first, `1...m`, then columns, `m+1...m+n`), the
+    /// reduced cost turned into the numerator of the dual ratio test
+    /// (`numerator`, at least 0), and the non-basic columns that may enter:
+    /// first those of numerator 0, in column order, then the others, sorted
+    /// by increasing `numerator / columnWeight` when a ratio test first
+    /// reaches them (`sortedEntering`).
     private var status: [Int32] = []
     private var cost: [Double] = []
     private var numerator: [Double] = []
     private var entering: [Int32] = []
+    private var zeroEntering = 0
+    private var sortedEntering = false
     private var readRows = 0
-    private var stamp: UInt32 = 0
-    private var extraIndex: [Int32] = []
-    private var extraValue: [Double] = []
 
     init(_ model: LinearModel) {
         rows = model.constraints.count
         columns = model.variables.count
         var rowCount = [Int](repeating: 0, count: rows + 1)
-        var columnStart = [0]
-        columnStart.reserveCapacity(columns + 1)
-        var columnRow: [Int32] = [], columnValue: [Double] = []
+        var starts = [0]
+        starts.reserveCapacity(columns + 1)
+        var entryRows: [Int32] = [], entryValues: [Double] = []
         for variable in model.variables {
             for entry in variable.column.reversed() where entry.coefficient != 0 {
-                columnRow.append(Int32(entry.row.index + 1))
-                columnValue.append(entry.coefficient)
+                entryRows.append(Int32(entry.row.index + 1))
+                entryValues.append(entry.coefficient)
                 rowCount[entry.row.index + 1] += 1
             }
-            columnStart.append(columnRow.count)
+            starts.append(entryRows.count)
         }
-        var rowStart = [Int](repeating: 0, count: rows + 1)
+        columnStart = .allocate(capacity: starts.count)
+        _ = columnStart.initialize(from: starts)
+        columnRow = .allocate(capacity: entryRows.count)
+        _ = columnRow.initialize(from: entryRows)
+        columnValue = .allocate(capacity: entryValues.count)
+        _ = columnValue.initialize(from: entryValues)
+        rowStart = .allocate(capacity: rows + 1)
+        rowStart[0] = 0
         for i in 0..<rows { rowStart[i + 1] = rowStart[i] + rowCount[i + 1] }
-        var fill = rowStart
-        var rowColumn = [Int32](repeating: 0, count: columnRow.count)
+        var fill = Array(rowStart.prefix(rows))
+        rowColumn = .allocate(capacity: entryRows.count)
+        columnWeight = .allocate(capacity: columns + 1)
+        columnWeight[0] = 0
         for j in 0..<columns {
-            for position in columnStart[j]..<columnStart[j + 1] {
-                let i = Int(columnRow[position]) - 1
+            var weight = 0.0
+            for position in starts[j]..<starts[j + 1] {
+                let i = Int(entryRows[position]) - 1
                 rowColumn[fill[i]] = Int32(j + 1)
                 fill[i] += 1
+                weight += abs(entryValues[position])
             }
+            columnWeight[j + 1] = weight
         }
-        self.columnStart = columnStart
-        self.columnRow = columnRow
-        self.columnValue = columnValue
-        self.rowStart = rowStart
-        self.rowColumn = rowColumn
-        var columnWeight = [Double](repeating: 0, count: columns + 1)
-        for j in 0..<columns {
-            for position in columnStart[j]..<columnStart[j + 1] { columnWeight[j + 1] += abs(columnValue[position]) }
-        }
-        self.columnWeight = columnWeight
-        rhoCapacity = rows + 1
-        rho = .allocate(capacity: rhoCapacity)
+        rho = .allocate(capacity: rows + 1)
         sum = .allocate(capacity: columns + 1)
         mark = .allocate(capacity: columns + 1)
-        mark.initialize(repeating: 0, count: columns + 1)
+        mark.initialize(repeating: 0)
         touched = .allocate(capacity: columns + 1)
-        basicColumn = .allocate(capacity: columns + 1)
-        basicColumn.initialize(repeating: false, count: columns + 1)
-        basicRowCapacity = rows + 1
-        basicRow = .allocate(capacity: basicRowCapacity)
-        basicRow.initialize(repeating: false, count: basicRowCapacity)
     }
 
-    /// Reads which variables are basic in `prob`'s current basis (once per
-    /// branching decision, before the rows of that basis: each row would
+    deinit {
+        for buffer in [columnStart, rowStart] as [UnsafeMutableBufferPointer<Int>] { buffer.deallocate() }
+        for buffer in [columnRow, rowColumn, touched] { buffer.deallocate() }
+        for buffer in [columnValue, columnWeight, rho, sum] { buffer.deallocate() }
+        mark.deallocate()
+    }
+
+    /// Reads the statuses and reduced costs of `prob`'s current basis (once
+    /// per branching decision, before its rows and ratio tests: each would
     /// otherwise ask GLPK about every column again). False when `prob` does
     /// not hold this model.
     func readBasis(_ prob: OpaquePointer) -> Bool {
         let m = Int(glp_get_num_rows(prob))
         guard rows >= 1, Int(glp_get_num_cols(prob)) == columns, m >= rows else { return false }
-        if basicRowCapacity < m + 1 {
-            basicRow.deallocate()
-            basicRowCapacity = m + 1
-            basicRow = .allocate(capacity: basicRowCapacity)
-        }
-        for i in 1...m { basicRow[i] = glp_get_row_stat(prob, Int32(i)) == GLP_BS }
-        for j in 1...columns { basicColumn[j] = glp_get_col_stat(prob, Int32(j)) == GLP_BS }
-        // For `ratioTests`.
         let objective = glp_get_obj_dir(prob) == GLP_MIN ? 1.0 : -1.0
         let total = m + columns
         if status.count < total + 1 {
@@ -147,16 +143,45 @@ final class TableauRows {
             }
         }
         entering.removeAll(keepingCapacity: true)
+        var positive: [Int32] = []
         for j in 1...columns where columnWeight[j] > 0 {
             let stat = status[m + j]
-            if stat == GLP_NL || stat == GLP_NU || stat == GLP_NF { entering.append(Int32(j)) }
+            guard stat == GLP_NL || stat == GLP_NU || stat == GLP_NF else { continue }
+            if numerator[m + j] == 0 { entering.append(Int32(j)) } else { positive.append(Int32(j)) }
         }
-        entering.sort { a, b in
-            let ka = numerator[m + Int(a)] / columnWeight[Int(a)], kb = numerator[m + Int(b)] / columnWeight[Int(b)]
-            return ka != kb ? ka < kb : a < b
-        }
+        zeroEntering = entering.count
+        entering += positive
+        sortedEntering = positive.isEmpty
         readRows = m
         return true
+    }
+
+    /// `rho = inv(B') e_i` for the basic column `j`, as `glp_eval_tab_row`
+    /// computes it, in `rho[1...m]`; nil when `j` is not basic.
+    private func backTransform(_ prob: OpaquePointer, column j: Int32, rows m: Int) -> UnsafeMutableBufferPointer<Double>? {
+        let position = glp_get_col_bind(prob, j)
+        guard position >= 1 else { return nil }
+        if rho.count < m + 1 {
+            rho.deallocate()
+            rho = .allocate(capacity: m + 1)
+        }
+        rho.update(repeating: 0)
+        rho[Int(position)] = 1
+        glp_btran(prob, rho.baseAddress!)
+        return rho
+    }
+
+    /// `start + rho · A_c` over column `c`'s entries in the model's rows, in
+    /// GLPK's order, skipping zero terms (so bit for bit GLPK's sum when
+    /// `start` holds the products of GLPK's own rows, or is 0).
+    @inline(__always)
+    private func product(_ c: Int, _ rho: UnsafeMutableBufferPointer<Double>, from start: Double) -> Double {
+        var alpha = start
+        for position in columnStart[c - 1]..<columnStart[c] {
+            let term = rho[Int(columnRow[position])] * columnValue[position]
+            if term != 0 { alpha += term }
+        }
+        return alpha
     }
 
     /// The entering variable of GLPK's dual ratio test (`glp_dual_rtest`
@@ -179,100 +204,79 @@ final class TableauRows {
     func ratioTests(_ prob: OpaquePointer, column j: Int32, eps: Double) -> [(k: Int32, alpha: Double)?]? {
         let m = Int(glp_get_num_rows(prob))
         guard rows >= 1, m == rows, readRows == m, Int(glp_get_num_cols(prob)) == columns,
-              j >= 1, Int(j) <= columns else { return nil }
-        let position = glp_get_col_bind(prob, j)
-        guard position >= 1 else { return nil }
-        if rhoCapacity < m + 1 {
-            rho.deallocate()
-            rhoCapacity = m + 1
-            rho = .allocate(capacity: rhoCapacity)
-        }
-        let rho = self.rho
-        rho.update(repeating: 0, count: m + 1)
-        rho[Int(position)] = 1
-        glp_btran(prob, rho)
+              j >= 1, Int(j) <= columns, let rho = backTransform(prob, column: j, rows: m) else { return nil }
         var largest = 0.0
         for i in 1...m { largest = max(largest, abs(rho[i])) }
+        let objective = glp_get_obj_dir(prob) == GLP_MIN ? 1.0 : -1.0
+        // Local copies (no exclusivity checks on the class's properties in the loops).
+        let status = self.status, cost = self.cost, numerator = self.numerator
+        var order = entering
         // Per direction: the least ratio, the largest |alpha| at it, the variable.
         var teta = [Double.greatestFiniteMagnitude, .greatestFiniteMagnitude]
         var big = [0.0, 0.0]
         var chosen: [(k: Int32, alpha: Double)?] = [nil, nil]
-        var stoppedEarly = false
-        status.withUnsafeBufferPointer { status in
-            cost.withUnsafeBufferPointer { cost in
-                let objective = glp_get_obj_dir(prob) == GLP_MIN ? 1.0 : -1.0
-                // One entry of the row, in both directions, as `glp_dual_rtest` scores it.
-                func consider(_ k: Int, _ value: Double) {
-                    let stat = status[k]
-                    for d in 0..<2 {
-                        let alfa = d == 1 ? value : -value
-                        var temp: Double
-                        switch stat {
-                        case GLP_NL:
-                            if alfa < eps { continue }
-                            temp = (objective * cost[k]) / alfa
-                        case GLP_NU:
-                            if alfa > -eps { continue }
-                            temp = (objective * cost[k]) / alfa
-                        case GLP_NF:
-                            if -eps < alfa && alfa < eps { continue }
-                            temp = 0
-                        default:
-                            continue
-                        }
-                        if temp < 0 { temp = 0 }
-                        // GLPK scans in order of k and keeps the first of equals:
-                        // entries here come in another order, so k decides those.
-                        if teta[d] > temp || teta[d] == temp && (big[d] < abs(alfa)
-                            || big[d] == abs(alfa) && k < Int(chosen[d]?.k ?? .max)) {
-                            teta[d] = temp
-                            big[d] = abs(alfa)
-                            chosen[d] = (Int32(k), value)
-                        }
-                    }
+        // One entry of the row, in both directions, as `glp_dual_rtest` scores it.
+        func consider(_ k: Int, _ value: Double) {
+            let stat = status[k]
+            for d in 0..<2 {
+                let alfa = d == 1 ? value : -value
+                var temp: Double
+                switch stat {
+                case GLP_NL:
+                    if alfa < eps { continue }
+                    temp = (objective * cost[k]) / alfa
+                case GLP_NU:
+                    if alfa > -eps { continue }
+                    temp = (objective * cost[k]) / alfa
+                case GLP_NF:
+                    if -eps < alfa && alfa < eps { continue }
+                    temp = 0
+                default:
+                    continue
                 }
-                for i in 1...m where rho[i] != 0 && status[i] != GLP_BS { consider(i, -rho[i]) }
-                numerator.withUnsafeBufferPointer { numerator in
-                    columnStart.withUnsafeBufferPointer { columnStart in
-                        columnRow.withUnsafeBufferPointer { columnRow in
-                            columnValue.withUnsafeBufferPointer { columnValue in
-                                for column in entering {
-                                    let c = Int(column)
-                                    if chosen[0] != nil && chosen[1] != nil {
-                                        // No ratio of this column (or of any after it) can be
-                                        // below, or equal to, both found.
-                                        let floor = numerator[m + c] / (largest * columnWeight[c]) * (1 - 1e-9)
-                                        if floor > max(teta[0], teta[1]) {
-                                            stoppedEarly = true
-                                            break
-                                        }
-                                    }
-                                    var alpha = 0.0
-                                    for position in columnStart[c - 1]..<columnStart[c] {
-                                        let term = rho[Int(columnRow[position])] * columnValue[position]
-                                        if term != 0 { alpha += term }
-                                    }
-                                    if alpha != 0 { consider(m + c, alpha) }
-                                }
-                            }
-                        }
-                    }
+                if temp < 0 { temp = 0 }
+                // GLPK scans in order of k and keeps the first of equals:
+                // entries here come in another order, so k decides those.
+                if teta[d] > temp || teta[d] == temp && (big[d] < abs(alfa)
+                    || big[d] == abs(alfa) && k < Int(chosen[d]?.k ?? .max)) {
+                    teta[d] = temp
+                    big[d] = abs(alfa)
+                    chosen[d] = (Int32(k), value)
                 }
             }
+        }
+        for i in 1...m where rho[i] != 0 && status[i] != GLP_BS { consider(i, -rho[i]) }
+        var stoppedEarly = false
+        var index = 0
+        while index < order.count {
+            if index == zeroEntering && !sortedEntering {
+                // The columns of positive numerator are reached: order them now (once per basis).
+                let weight = columnWeight
+                entering[zeroEntering...].sort { a, b in
+                    let ka = numerator[m + Int(a)] / weight[Int(a)], kb = numerator[m + Int(b)] / weight[Int(b)]
+                    return ka != kb ? ka < kb : a < b
+                }
+                sortedEntering = true
+                order = entering
+            }
+            let c = Int(order[index])
+            index += 1
+            if chosen[0] != nil && chosen[1] != nil {
+                // No ratio of this column (or of any after it) can be
+                // below, or equal to, both found.
+                let floor = numerator[m + c] / (largest * columnWeight[c]) * (1 - 1e-9)
+                if floor > max(teta[0], teta[1]) {
+                    stoppedEarly = true
+                    break
+                }
+            }
+            let alpha = product(c, rho, from: 0)
+            if alpha != 0 { consider(m + c, alpha) }
         }
         #if DEBUG
         if stoppedEarly { TableauRows.countStoppedEarly() }
         #endif
         return chosen
-    }
-
-    deinit {
-        rho.deallocate()
-        sum.deallocate()
-        mark.deallocate()
-        touched.deallocate()
-        basicColumn.deallocate()
-        basicRow.deallocate()
     }
 
     /// The row of the simplex tableau for the basic structural variable `j`
@@ -283,27 +287,23 @@ final class TableauRows {
     /// must have read this basis.
     func row(_ prob: OpaquePointer, column j: Int32, ind: inout [Int32], val: inout [Double]) -> Int? {
         let m = Int(glp_get_num_rows(prob))
-        guard rows >= 1, Int(glp_get_num_cols(prob)) == columns, m >= rows, j >= 1, Int(j) <= columns,
-              ind.count > columns, val.count > columns, m < basicRowCapacity else { return nil }
-        let position = glp_get_col_bind(prob, j)
-        guard position >= 1 else { return nil }
-        if rhoCapacity < m + 1 {
-            rho.deallocate()
-            rhoCapacity = m + 1
-            rho = .allocate(capacity: rhoCapacity)
-        }
-        let rho = self.rho, sum = self.sum, mark = self.mark, touched = self.touched
-        let basicColumn = self.basicColumn, basicRow = self.basicRow
-        rho.update(repeating: 0, count: m + 1)
-        rho[Int(position)] = 1
-        glp_btran(prob, rho)
+        guard rows >= 1, Int(glp_get_num_cols(prob)) == columns, m >= rows, readRows == m, j >= 1, Int(j) <= columns,
+              ind.count > columns, val.count > columns, let rho = backTransform(prob, column: j, rows: m) else { return nil }
         stamp &+= 1
         if stamp == 0 {
-            mark.update(repeating: 0, count: columns + 1)
+            mark.update(repeating: 0)
             stamp = 1
         }
-        let stamp = self.stamp
+        let status = self.status, stamp = self.stamp, mark = self.mark, sum = self.sum, touched = self.touched
         var count = 0
+        func touch(_ column: Int) {
+            if mark[column] != stamp {
+                mark[column] = stamp
+                sum[column] = 0
+                touched[count] = Int32(column)
+                count += 1
+            }
+        }
         // GLPK's own rows (cuts added during the search), newest first: they
         // head every column's list, so their products come first in each sum.
         if m > rows {
@@ -316,12 +316,7 @@ final class TableauRows {
                 guard length > 0 else { continue }
                 for t in 1...length {
                     let column = Int(extraIndex[t])
-                    if mark[column] != stamp {
-                        mark[column] = stamp
-                        sum[column] = 0
-                        touched[count] = Int32(column)
-                        count += 1
-                    }
+                    touch(column)
                     let term = rho[i] * extraValue[t]
                     if term != 0 { sum[column] += term }
                 }
@@ -333,59 +328,33 @@ final class TableauRows {
         for i in 1...rows where rho[i] != 0 { nonzero += 1 }
         let sparse = nonzero * 8 < rows
         if sparse {
-            rowStart.withUnsafeBufferPointer { rowStart in
-                rowColumn.withUnsafeBufferPointer { rowColumn in
-                    for i in 1...rows where rho[i] != 0 {
-                        for position in rowStart[i - 1]..<rowStart[i] {
-                            let column = Int(rowColumn[position])
-                            if mark[column] != stamp {
-                                mark[column] = stamp
-                                sum[column] = 0
-                                touched[count] = Int32(column)
-                                count += 1
-                            }
-                        }
-                    }
-                }
+            for i in 1...rows where rho[i] != 0 {
+                for position in rowStart[i - 1]..<rowStart[i] { touch(Int(rowColumn[position])) }
             }
-            var list = UnsafeMutableBufferPointer(start: touched, count: count)
+            var list = UnsafeMutableBufferPointer(rebasing: touched[0..<count])
             list.sort()
         }
         var length = 0
-        ind.withUnsafeMutableBufferPointer { ind in
-            val.withUnsafeMutableBufferPointer { val in
-                // Auxiliary variables: alpha = -rho[i] for each non-basic row.
-                for i in 1...m where rho[i] != 0 && !basicRow[i] {
-                    length += 1
-                    ind[length] = Int32(i)
-                    val[length] = -rho[i]
-                }
-                // Structural ones, ascending.
-                columnStart.withUnsafeBufferPointer { columnStart in
-                    columnRow.withUnsafeBufferPointer { columnRow in
-                        columnValue.withUnsafeBufferPointer { columnValue in
-                            func visit(_ c: Int) {
-                                // The sum so far: the products of GLPK's rows, if any.
-                                var alpha = mark[c] == stamp ? sum[c] : 0
-                                for position in columnStart[c - 1]..<columnStart[c] {
-                                    let term = rho[Int(columnRow[position])] * columnValue[position]
-                                    if term != 0 { alpha += term }
-                                }
-                                if alpha != 0 {
-                                    length += 1
-                                    ind[length] = Int32(m + c)
-                                    val[length] = alpha
-                                }
-                            }
-                            if sparse {
-                                for t in 0..<count where !basicColumn[Int(touched[t])] { visit(Int(touched[t])) }
-                            } else {
-                                for c in 1...columns where !basicColumn[c] { visit(c) }
-                            }
-                        }
-                    }
-                }
+        // Auxiliary variables: alpha = -rho[i] for each non-basic row.
+        for i in 1...m where rho[i] != 0 && status[i] != GLP_BS {
+            length += 1
+            ind[length] = Int32(i)
+            val[length] = -rho[i]
+        }
+        // Structural ones, ascending, each sum starting from the products of GLPK's rows.
+        func visit(_ c: Int) {
+            guard status[m + c] != GLP_BS else { return }
+            let alpha = product(c, rho, from: mark[c] == stamp ? sum[c] : 0)
+            if alpha != 0 {
+                length += 1
+                ind[length] = Int32(m + c)
+                val[length] = alpha
             }
+        }
+        if sparse {
+            for t in 0..<count { visit(Int(touched[t])) }
+        } else {
+            for c in 1...columns { visit(c) }
         }
         return length
     }
