@@ -26,36 +26,60 @@ extension BranchAndPrice {
     func forEachGrownUnion(of support: [(members: [Int], x: Double)], supportOf: [Int: [Int]], denominator d: Int,
                            maxCouncils: Int = 60, _ body: ([Int]) -> Void) {
         let isFractional = support.map { $0.x < 1 - 1e-6 }
+        var groupsOf = [[Int]](repeating: [], count: problem.councilCount)
+        for (council, groups) in supportOf where council < groupsOf.count { groupsOf[council] = groups }
         var seen = Set<[Int]>()
+        // Scratch state, reset after each seed: S's councils, |g ∩ S| for the
+        // groups meeting S, and the counts a candidate would add.
+        var isInside = [Bool](repeating: false, count: problem.councilCount)
+        var inside: [Int] = []
+        var meets = [Int](repeating: 0, count: support.count)
+        var meeting: [Int] = []
+        var extra = [Int](repeating: 0, count: support.count)
+        var extraGroups: [Int] = []
+        func join(_ council: Int) {
+            isInside[council] = true
+            inside.append(council)
+            for group in groupsOf[council] {
+                if meets[group] == 0 { meeting.append(group) }
+                meets[group] += 1
+            }
+        }
         for seed in support.indices where isFractional[seed] {
-            var inside = Set(support[seed].members)
-            // |g ∩ S| for each support group g meeting S.
-            var meets: [Int: Int] = [:]
-            for council in inside { for group in supportOf[council] ?? [] { meets[group, default: 0] += 1 } }
-            var left = Self.leftSide(meets, support, d)
+            for council in inside { isInside[council] = false }
+            for group in meeting { meets[group] = 0 }
+            inside.removeAll(keepingCapacity: true)
+            meeting.removeAll(keepingCapacity: true)
+            for council in support[seed].members where !isInside[council] { join(council) }
+            var left = 0.0
+            for group in meeting { left += Double(meets[group] / d) * support[group].x }
             while inside.count < maxCouncils {
-                var best: (slack: Double, group: Int, added: [Int], left: Double)?
-                for (group, count) in meets where isFractional[group] && count < support[group].members.count {
-                    let added = support[group].members.filter { !inside.contains($0) }
-                    if inside.count + added.count > maxCouncils { continue }
-                    // The left side once `added` joins S: only the groups meeting them change.
-                    var extra: [Int: Int] = [:]
-                    for council in added { for other in supportOf[council] ?? [] { extra[other, default: 0] += 1 } }
-                    var newLeft = left
-                    for (other, more) in extra {
-                        let before = meets[other] ?? 0
-                        newLeft += Double((before + more) / d - before / d) * support[other].x
+                var best: (slack: Double, group: Int, left: Double)?
+                for group in meeting where isFractional[group] && meets[group] < support[group].members.count {
+                    var addedCount = 0
+                    for council in support[group].members where !isInside[council] { addedCount += 1 }
+                    if inside.count + addedCount > maxCouncils { continue }
+                    // The left side once the group's other councils join S: only the groups meeting them change.
+                    for council in support[group].members where !isInside[council] {
+                        for other in groupsOf[council] {
+                            if extra[other] == 0 { extraGroups.append(other) }
+                            extra[other] += 1
+                        }
                     }
-                    let slack = Double(inside.count + added.count) / Double(d) - newLeft
+                    var newLeft = left
+                    for other in extraGroups {
+                        let before = meets[other]
+                        newLeft += Double((before + extra[other]) / d - before / d) * support[other].x
+                        extra[other] = 0
+                    }
+                    extraGroups.removeAll(keepingCapacity: true)
+                    let slack = Double(inside.count + addedCount) / Double(d) - newLeft
                     if best == nil || slack < best!.slack - 1e-9 || (abs(slack - best!.slack) <= 1e-9 && group < best!.group) {
-                        best = (slack, group, added, newLeft)
+                        best = (slack, group, newLeft)
                     }
                 }
                 guard let step = best else { break }
-                for council in step.added {
-                    inside.insert(council)
-                    for other in supportOf[council] ?? [] { meets[other, default: 0] += 1 }
-                }
+                for council in support[step.group].members where !isInside[council] { join(council) }
                 left = step.left
                 if inside.count % d != 0 {
                     let councils = inside.sorted()
@@ -100,9 +124,4 @@ extension BranchAndPrice {
     }
 
     private static func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
-
-    /// `Σ_g ⌊|g ∩ S| / d⌋ x_g` from the counts `|g ∩ S|`.
-    private static func leftSide(_ meets: [Int: Int], _ support: [(members: [Int], x: Double)], _ d: Int) -> Double {
-        meets.reduce(0) { $0 + Double($1.value / d) * support[$1.key].x }
-    }
 }
