@@ -376,6 +376,9 @@ private final class CallbackContext {
     var reportedObjective: Double?
     /// The tableau rows for branching (`chooseBranch`); nil: GLPK's own rule.
     var tableau: TableauRows?
+    /// The node that `cutSeparator` was last called at, and how many times.
+    var separatedNode: Int32 = 0
+    var separatedRounds = 0
 
     init(parameters: MIPParameters, sense: LinearModel.Sense, columns: Int) {
         self.parameters = parameters
@@ -387,6 +390,9 @@ private final class CallbackContext {
         let reason = glp_ios_reason(tree)
         if reason == GLP_IBRANCH, let tableau {
             chooseBranch(tree, tableau: tableau, candidates: parameters.branchingCandidates.map { max(1, $0) })
+        }
+        if reason == GLP_ICUTGEN, let separator = parameters.cutSeparator {
+            addCuts(tree, separator)
         }
         if reason == GLP_IHEUR, !injected, let warmStart {
             injected = true
@@ -433,6 +439,37 @@ private final class CallbackContext {
 }
 
 extension CallbackContext {
+    /// Offers the cuts of `separator` for the current node's LP to GLPK's
+    /// cut pool (`glp_ios_add_row`, allowed only for `GLP_ICUTGEN`). Each is
+    /// checked first, since GLPK aborts on a bad one: variables of the
+    /// model, each once, finite coefficients and right side; a cut that is
+    /// not so is dropped.
+    func addCuts(_ tree: OpaquePointer, _ separator: @Sendable ([Double], Int) -> [CutRow]) {
+        guard let prob = glp_ios_get_prob(tree), glp_get_status(prob) == GLP_OPT,
+              Int(glp_get_num_cols(prob)) == columns, columns > 0 else { return }
+        let node = glp_ios_curr_node(tree)
+        if node == separatedNode { separatedRounds += 1 } else { separatedNode = node; separatedRounds = 0 }
+        var values = [Double](repeating: 0, count: columns)
+        for j in values.indices { values[j] = glp_get_col_prim(prob, Int32(j + 1)) }
+        var ind = [Int32](repeating: 0, count: columns + 1)
+        var val = [Double](repeating: 0, count: columns + 1)
+        var seen = [Bool](repeating: false, count: columns)
+        for cut in separator(values, separatedRounds) {
+            guard cut.variables.count == cut.coefficients.count, cut.variables.count <= columns,
+                  cut.upper.isFinite else { continue }
+            var valid = true
+            var length = 0
+            for (j, a) in zip(cut.variables, cut.coefficients) {
+                guard j >= 0, j < columns, !seen[j], a.isFinite else { valid = false; break }
+                seen[j] = true
+                if a != 0 { length += 1; ind[length] = Int32(j + 1); val[length] = a }
+            }
+            for j in cut.variables where j >= 0 && j < columns { seen[j] = false }
+            guard valid, length > 0 else { continue }
+            _ = glp_ios_add_row(tree, nil, 101, 0, Int32(length), ind, val, GLP_UP, cut.upper)
+        }
+    }
+
     /// Driebeek and Tomlin's branching rule, with the tableau rows of
     /// `TableauRows` (GLPK's own values, computed faster).
     ///

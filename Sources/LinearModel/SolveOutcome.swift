@@ -89,5 +89,27 @@ public struct MIPParameters: Sendable {
     /// minimising). For a search over part of a problem whose best plan so
     /// far lies in another part.
     public var cutoff: (@Sendable () -> Double?)?
+    /// Called at each node of the search once its LP is solved and not
+    /// integral, with the LP's value of every variable and how many times
+    /// it was called at this node before (the cuts it returned were added
+    /// and the LP solved again); returns cuts valid for every integer
+    /// solution of the model, which the backend offers to the search (it
+    /// may take only the most useful ones). Return none to branch. For
+    /// families of cuts that the model cannot list up front (on the same
+    /// thread, inside the search: do not call the solver back).
+    public var cutSeparator: (@Sendable (_ values: [Double], _ round: Int) -> [CutRow])?
     public init() {}
+}
+
+/// A cut `Σ coefficients[k] * x[variables[k]] ≤ upper` over a model's
+/// variables (indices into `LinearModel.variables`, each at most once).
+public struct CutRow: Sendable, Equatable {
+    public var variables: [Int]
+    public var coefficients: [Double]
+    public var upper: Double
+    public init(variables: [Int], coefficients: [Double], upper: Double) {
+        self.variables = variables
+        self.coefficients = coefficients
+        self.upper = upper
+    }
 }

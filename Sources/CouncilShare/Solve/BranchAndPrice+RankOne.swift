@@ -30,11 +30,21 @@ extension BranchAndPrice {
     /// needed its whole half-second limit and more.
     /// Returns how many cuts it added (also counted in `stats.rankOneCuts`).
     func separateRankOneCuts(_ master: GroupMaster, lp: LPResult, stats: inout SolveStatistics) -> Int {
-        let values = master.groupValues(lp)
+        let added = separateRankOneCuts(columns: master.columns, values: master.groupValues(lp), services: master.services) {
+            master.addCut(service: $0, $1)
+        }
+        stats.rankOneCuts += added
+        return added
+    }
+
+    /// The search of `separateRankOneCuts(_:lp:stats:)` over `columns` at LP
+    /// values `values`, each cut offered to `add` (true: it was added).
+    func separateRankOneCuts(columns: [GroupColumn], values: [Double], services: [Int],
+                             add: (Int, SubsetRowCut) -> Bool) -> Int {
         var added = 0
-        for service in master.services {
+        for service in services {
             var support: [(members: [Int], x: Double)] = []
-            for (offset, column) in master.columns.enumerated() where column.service == service {
+            for (offset, column) in columns.enumerated() where column.service == service {
                 let x = values[offset]
                 if x > 1e-6 { support.append((column.members, min(1, x))) }
             }
@@ -54,10 +64,7 @@ extension BranchAndPrice {
                         let coefficient = cut.coefficient(group.members)
                         if coefficient > 0 { lhs += Double(coefficient) * group.x }
                     }
-                    if lhs - Double(cut.rightSide) > 1e-2, master.addCut(service: service, cut) {
-                        added += 1
-                        stats.rankOneCuts += 1
-                    }
+                    if lhs - Double(cut.rightSide) > 1e-2, add(service, cut) { added += 1 }
                 }
             }
         }

@@ -38,6 +38,8 @@ extension BranchAndPrice {
         var plans: [[GroupColumn]]
         var nodes: Int
         var pieces: Int
+        /// Cuts offered to GLPK at the pieces' nodes (`nodeCutSeparator`).
+        var nodeCuts: Int
     }
 
     /// GLPK's branch-and-cut over a complete pool on two threads, for plans
@@ -103,6 +105,8 @@ extension BranchAndPrice {
         var parameters = MIPParameters()
         parameters.relativeGap = gap
         parameters.branchingCandidates = branchingCandidates
+        let offered = Locked(0)
+        if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, offered: offered) }
         parameters.shouldStop = options.shouldStop
         parameters.cutoff = cutoff
         parameters.progress = { incumbent, _ in
@@ -153,7 +157,8 @@ extension BranchAndPrice {
         }
         if let value = bound, !value.isFinite && value > 0 { bound = nil }
         return SplitOutcome(bound: bound.map { max($0, best) }, plans: outcomes.compactMap { $0?.plan },
-                            nodes: outcomes.reduce(0) { $0 + ($1?.nodes ?? 0) }, pieces: queue.count)
+                            nodes: outcomes.reduce(0) { $0 + ($1?.nodes ?? 0) }, pieces: queue.count,
+                            nodeCuts: offered.withLock { $0 })
     }
 
     /// One part of `splitPoolMIP`, on the calling thread: its GLPK object is

@@ -36,7 +36,7 @@ final class GroupMaster {
     private(set) var columns: [GroupColumn] = []
     /// Index into `columns` of each member set present.
     private var known: [GroupColumn: Int] = [:]
-    private var firstGroupVariable: Int { artificials.count }
+    var firstGroupVariable: Int { artificials.count }
     private(set) var phase: Phase = .optimise
     /// Subset-row cuts per service and their rows.
     private(set) var cuts: [[(cut: SubsetRowCut, row: ConstraintID)]]

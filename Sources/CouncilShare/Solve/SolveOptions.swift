@@ -37,6 +37,10 @@ public struct SolveOptions: Sendable {
     /// too, only weaker: the tests turn it off to reach the paths that the
     /// cuts make rare (complete pools on small instances).
     public var rankOneCuts: Bool = true
+    /// Subset-row and rank-1 cuts at the nodes of GLPK's searches over a pool
+    /// (`BranchAndPrice.nodeCutSeparator`), as well as at the root. Off, the
+    /// search is exact too (tests compare both).
+    public var nodeCuts: Bool = true
     /// Independent parts (services, components) solved at once: one per
     /// core, at most two by default (this project's machines have two). Each
     /// part runs on a thread of its own (`SliceScheduler`); 1 solves them one
@@ -78,6 +82,8 @@ public struct SolveStatistics: Sendable {
     public var reservedPools: Int = 0
     /// Pieces of complete pools solved by GLPK on two threads (`BranchAndPrice.splitPoolMIP`).
     public var splitPieces: Int = 0
+    /// Cuts offered to GLPK at the nodes of its searches over pools (`SolveOptions.nodeCuts`).
+    public var nodeCuts: Int = 0
     public init() {}
 
     mutating func absorb(_ other: SolveStatistics) {
@@ -94,6 +100,7 @@ public struct SolveStatistics: Sendable {
         completedPools += other.completedPools
         reservedPools += other.reservedPools
         splitPieces += other.splitPieces
+        nodeCuts += other.nodeCuts
     }
 }
 
