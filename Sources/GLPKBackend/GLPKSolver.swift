@@ -376,7 +376,9 @@ private final class CallbackContext {
     var reportedObjective: Double?
     /// The tableau rows for branching (`chooseBranch`); nil: GLPK's own rule.
     var tableau: TableauRows?
-    /// The node that `cutSeparator` was last called at, and how many times.
+    /// The node that `cutSeparator` was last called at, and how many times
+    /// (a node that GLPK goes on with after pruning one of its branches
+    /// keeps its count: it gets no more rounds).
     var separatedNode: Int32 = 0
     var separatedRounds = 0
 
