@@ -457,8 +457,7 @@ extension CallbackContext {
         var val = [Double](repeating: 0, count: columns + 1)
         var seen = [Bool](repeating: false, count: columns)
         for cut in separator(values, separatedRounds) {
-            guard cut.variables.count == cut.coefficients.count, cut.variables.count <= columns,
-                  cut.upper.isFinite else { continue }
+            guard cut.variables.count == cut.coefficients.count, cut.upper.isFinite else { continue }
             var valid = true
             var length = 0
             for (j, a) in zip(cut.variables, cut.coefficients) {

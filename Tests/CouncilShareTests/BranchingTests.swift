@@ -57,6 +57,20 @@ struct BranchingTests {
         return best
     }
 
+    /// Expects `result` to be the brute-force answer `best` over `model`
+    /// (infeasible when there is none), with a plan that the model accepts.
+    static func expectBruteForce(_ result: MIPResult, _ best: Double?, _ model: LinearModel, _ context: String) throws {
+        guard let best else {
+            #expect(result.termination == .infeasible, "\(context): no packing covers")
+            return
+        }
+        #expect(result.termination == .optimal, "\(context)")
+        let objective = try #require(result.objective)
+        #expect(abs(objective - best) <= 1e-6 * max(1, best), "\(context): \(objective) against \(best)")
+        let solution = try #require(result.solution)
+        #expect(model.violation(of: solution) == nil, "\(context)")
+    }
+
     @Test("a few candidates, one, or GLPK's own rule: the brute-force optimum every time")
     func sameOptimum() throws {
         var random = TestRandom(seed: 11)
@@ -71,16 +85,8 @@ struct BranchingTests {
                 parameters.relativeGap = 0
                 parameters.branchingCandidates = candidates
                 let result = solver.solve(parameters)
-                guard let best else {
-                    #expect(result.termination == .infeasible, "trial \(trial): no packing covers")
-                    continue
-                }
-                #expect(result.termination == .optimal, "trial \(trial), \(String(describing: candidates)) candidates")
-                let objective = try #require(result.objective)
-                #expect(abs(objective - best) <= 1e-6 * max(1, best),
-                        "trial \(trial), \(String(describing: candidates)) candidates: \(objective) against \(best)")
-                let solution = try #require(result.solution)
-                #expect(solver.model.violation(of: solution) == nil)
+                try Self.expectBruteForce(result, best, solver.model, "trial \(trial), \(String(describing: candidates)) candidates")
+                if best == nil { continue }
                 if candidates != nil && result.nodes > 1 { branched += 1 }
                 nodes[candidates] = result.nodes
             }

@@ -68,15 +68,8 @@ struct NodeCutTests {
                     }
                 }
                 let result = solver.solve(parameters)
-                guard let best else {
-                    #expect(result.termination == .infeasible, "trial \(trial): no packing covers")
-                    continue
-                }
-                #expect(result.termination == .optimal, "trial \(trial), cuts \(withCuts)")
-                let objective = try #require(result.objective)
-                #expect(abs(objective - best) <= 1e-6 * max(1, best), "trial \(trial), cuts \(withCuts): \(objective) against \(best)")
-                let solution = try #require(result.solution)
-                #expect(solver.model.violation(of: solution) == nil, "trial \(trial)")
+                try BranchingTests.expectBruteForce(result, best, solver.model, "trial \(trial), cuts \(withCuts)")
+                if best == nil { continue }
                 nodes.append(result.nodes)
             }
             if nodes.count == 2 && nodes[1] < nodes[0] { fewerNodes += 1 }
@@ -118,10 +111,7 @@ struct NodeCutTests {
                     CutRow(variables: [], coefficients: [], upper: -1),
                 ]
             }
-            let result = solver.solve(parameters)
-            #expect(result.termination == .optimal, "trial \(trial)")
-            let objective = try #require(result.objective)
-            #expect(abs(objective - best) <= 1e-6 * max(1, best), "trial \(trial): \(objective) against \(best)")
+            try BranchingTests.expectBruteForce(solver.solve(parameters), best, solver.model, "trial \(trial)")
         }
         #expect(tally.counts.calls >= 5, "\(tally.counts)")
     }

@@ -576,19 +576,21 @@ struct BranchAndPrice {
             let groupValues = Array(values[first..<(first + columns.count)])
             var rows: [CutRow] = []
             var stamp = [Bool](repeating: false, count: columns.count)
-            // The cut's row over every column of the pool (not only the LP's).
+            // The cut's row over every column of the pool that meets its
+            // councils (not only the LP's).
             func add(_ service: Int, _ cut: SubsetRowCut) -> Bool {
-                let weightOf = cut.weightOf(councilCount: councilCount)
-                var variables: [Int] = [], coefficients: [Double] = []
+                var meeting: [Int] = []
                 for council in cut.councils {
-                    for offset in columnsOf[council] where !stamp[offset] && columns[offset].service == service {
+                    for offset in columnsOf[council] where !stamp[offset] {
                         stamp[offset] = true
-                        let coefficient = cut.coefficient(columns[offset].members, weightOf: weightOf)
-                        if coefficient > 0 { variables.append(first + offset); coefficients.append(Double(coefficient)) }
+                        meeting.append(offset)
                     }
                 }
-                for council in cut.councils { for offset in columnsOf[council] { stamp[offset] = false } }
-                rows.append(CutRow(variables: variables, coefficients: coefficients, upper: Double(cut.rightSide)))
+                for offset in meeting { stamp[offset] = false }
+                let terms = cut.terms(over: columns, at: meeting, service: service,
+                                      weightOf: cut.weightOf(councilCount: councilCount))
+                rows.append(CutRow(variables: terms.map { first + $0.offset }, coefficients: terms.map { Double($0.coefficient) },
+                                   upper: Double(cut.rightSide)))
                 return true
             }
             _ = search.separateSubsetRowCuts(columns: columns, values: groupValues, services: services,

@@ -110,6 +110,20 @@ public struct SubsetRowCut: Hashable, Sendable {
         for member in members { total += weightOf[member] }
         return total / denominator
     }
+
+    /// The cut's positive coefficients on the columns at `offsets` of
+    /// `columns` that belong to `service`, in the order of `offsets` (each
+    /// offset at most once), with the table of `weightOf(councilCount:)`:
+    /// the cut's row over those columns.
+    func terms(over columns: [GroupColumn], at offsets: some Sequence<Int>, service: Int,
+               weightOf: [Int]) -> [(offset: Int, coefficient: Int)] {
+        var terms: [(offset: Int, coefficient: Int)] = []
+        for offset in offsets where columns[offset].service == service {
+            let value = coefficient(columns[offset].members, weightOf: weightOf)
+            if value > 0 { terms.append((offset, value)) }
+        }
+        return terms
+    }
 }
 
 /// Linear prices on groups, from the duals of a master LP:

@@ -272,12 +272,9 @@ final class GroupMaster {
     @discardableResult
     func addCut(service: Int, _ cut: SubsetRowCut) -> Bool {
         guard cutKeys[service, default: []].insert(cut).inserted else { return false }
-        var terms: [(VariableID, Double)] = []
-        let weightOf = cut.weightOf(councilCount: problem.councilCount)
-        for (offset, column) in columns.enumerated() where column.service == service {
-            let coefficient = cut.coefficient(column.members, weightOf: weightOf)
-            if coefficient > 0 { terms.append((VariableID(index: firstGroupVariable + offset), Double(coefficient))) }
-        }
+        let terms = cut.terms(over: columns, at: columns.indices, service: service,
+                              weightOf: cut.weightOf(councilCount: problem.councilCount))
+            .map { (VariableID(index: firstGroupVariable + $0.offset), Double($0.coefficient)) }
         let spec = problem.services[service]
         // subsetRow_<service>_<councils> for a triple, subsetRow4_… and subsetRow5_…
         // for the larger shapes, heavier councils first (the one at 2/3 of a four),
