@@ -180,7 +180,7 @@ struct FrontierTests {
     }()
 
     /// A max-saving search stopped part-way (as a limit would) leaves parts
-    /// unproven; the points are then proven by solving them whole (step 4).
+    /// unproven; the points are then proven by solving them whole (step 5).
     /// With two threads the points are shared out between two masters.
     @Test("points the parts leave unproven are proven whole", arguments: [1, 2])
     func unprovenParts(threads: Int) throws {

@@ -913,6 +913,10 @@ struct BranchAndPrice {
         var rootBound: Double?
         /// See `solve`: GLPK's bound over a complete pool.
         var cap: Double?
+        /// The master's complete pool when the call stopped: a call that resumes
+        /// this search after the master was reopened (a group limit changed
+        /// and came back, `GroupMaster.setGroupLimit`) completes it again.
+        var completion: GroupMaster.Completion?
         /// The incumbent's saving when a call last merged it over the complete
         /// pool (`mergeWithRelaxation`, `merge`): a resumed call merges again
         /// only after a better plan was found.
@@ -927,6 +931,7 @@ struct BranchAndPrice {
         let resumed = state.processed > 0 || state.incumbent != nil
         if !resumed { master.add(seed) }
         var incumbent = state.incumbent
+        if resumed, let completion = state.completion { master.restore(completion, keeping: incumbent?.groups ?? []) }
         func offer(_ groups: [GroupColumn]) {
             guard let indices = master.indices(of: groups) else { return }
             let saved = master.rules
@@ -1042,6 +1047,7 @@ struct BranchAndPrice {
             state.processed = processed
             state.rootBound = rootBound
             state.cap = cap
+            state.completion = master.completion
         }
         /// Improves the incumbent by exchanges over the pool (`improveByExchange`),
         /// for at most a twentieth of the time left (half a second at least,

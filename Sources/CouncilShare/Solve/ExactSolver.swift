@@ -261,16 +261,24 @@ public struct ExactSolver {
     /// exact solves for the `j` up to the first `k` whose combined plan meets
     /// the target (step 3), combined (step 4). No plan with `k` groups meets
     /// the target where the combined bound is below it; the points from the
-    /// first `k` whose bound meets it up to the first whose plan does are then
-    /// solved as wholes (step 5). The answer is the first point whose plan
+    /// first `k` whose bound meets it up to the first whose plan does are the
+    /// ones that step 3's second pass works for, and that step 5 solves as
+    /// wholes when the max-saving plan is not proven. The answer is the first point whose plan
     /// meets the target; it is optimal when every smaller `k` is proven too
     /// few and the point's saving is proven.
     func fewestGroups() -> Plan {
         /// The first `k` whose combined plan meets the target.
-        func firstPlanMeeting(_ combined: [PartTable.Entry]) -> Int? {
+        @Sendable func firstPlanMeeting(_ combined: [PartTable.Entry]) -> Int? {
             combined.indices.first { combined[$0].groups != nil && meetsTarget(combined[$0].saving) }
         }
-        var work = frontierParts(solveUpTo: { firstPlanMeeting($0) ?? Int.max })
+        /// The points that settle the answer: from the first `k` whose combined
+        /// bound meets the target up to the first whose plan does.
+        @Sendable func needed(_ combined: [PartTable.Entry], maxGroups: Int) -> ClosedRange<Int> {
+            let firstPlan = firstPlanMeeting(combined) ?? maxGroups
+            return min(firstPlan, combined.indices.first { meetsTarget(combined[$0].bound) } ?? maxGroups)...firstPlan
+        }
+        var work = frontierParts(solveUpTo: { firstPlanMeeting($0) ?? Int.max },
+                                 wanted: { Array(needed($0, maxGroups: $1)) })
         var largest = work.frontier.largest
         largest.statistics = work.frontier.statistics
         largest.targetSaving = problem.targetSaving
@@ -298,9 +306,9 @@ public struct ExactSolver {
         }
         let combined = work.combined
         let maxGroups = largest.groupCount
-        let firstPlan = firstPlanMeeting(combined) ?? maxGroups
-        let firstBound = min(firstPlan, combined.indices.first { meetsTarget(combined[$0].bound) } ?? maxGroups)
-        makePoints(&work, limits: Array(firstBound...firstPlan))
+        let range = needed(combined, maxGroups: maxGroups)
+        let firstBound = range.lowerBound
+        makePoints(&work, limits: Array(range))
         finishPoints(&work)
         let points = work.frontier.points
         guard let chosen = points.first(where: { $0.plan.status.hasPlan && meetsTarget($0.plan.totalSaving) }) else {
@@ -334,12 +342,19 @@ public struct ExactSolver {
     /// `largest`, both feasible here. The columns found stay in `master`
     /// for the next limit.
     func solveAtMost(_ limit: Int, master: GroupMaster, engine: BranchAndPrice, previous: [GroupColumn],
-                     largest: [GroupColumn], statistics: inout SolveStatistics) -> BranchAndPrice.Outcome {
+                     largest: [GroupColumn], resuming search: BranchAndPrice.SearchState? = nil,
+                     statistics: inout SolveStatistics) -> BranchAndPrice.Outcome {
         master.setGroupLimit(limit)
         func saving(_ groups: [GroupColumn]) -> Double { groups.reduce(0) { $0 + $1.saving } }
         let truncated = bestGroups(of: largest, count: limit) ?? []
         let seed = saving(truncated) > saving(previous) ? truncated : previous
-        let outcome = engine.solve(master, seed: seed, label: "at most \(limit) groups")
+        if let search, !seed.isEmpty, saving(seed) > search.incumbent?.saving ?? -.infinity {
+            // A better plan found since (for fewer groups, or by another solve): the
+            // resumed search's incumbent (a plan with at most `limit` groups).
+            master.add(seed)
+            search.incumbent = (seed, saving(seed))
+        }
+        let outcome = engine.solve(master, seed: seed, label: "at most \(limit) groups", resuming: search)
         var stats = outcome.statistics
         stats.columns = 0
         statistics.absorb(stats)

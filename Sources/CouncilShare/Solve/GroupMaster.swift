@@ -259,6 +259,27 @@ final class GroupMaster {
         isComplete = true
     }
 
+    /// What makes a pool complete (`retire`): the retired columns and the reserve.
+    struct Completion {
+        var retired: [Bool]
+        var reserve: [GroupColumn]
+    }
+
+    /// The pool's completion, nil when it is not complete.
+    var completion: Completion? { isComplete ? Completion(retired: retired, reserve: reserve) : nil }
+
+    /// Makes the pool complete again as `completion` left it, after `reopen`
+    /// (a group limit changed and came back): for the incumbent it was proven
+    /// for or a better one, the columns it retired still cannot be in a
+    /// better plan, and its reserve comes back. Columns added since stay in
+    /// the pool, and so do those of `keep` (the incumbent's).
+    func restore(_ completion: Completion, keeping keep: [GroupColumn]) {
+        guard !isComplete else { return }
+        reserve = completion.reserve.filter { known[$0] == nil }
+        let kept = Set(keep.compactMap { known[$0] })
+        retire { offset in offset >= completion.retired.count || !completion.retired[offset] || kept.contains(offset) }
+    }
+
     /// Fixes a column at 1 (a dive of the primal heuristic); `release` frees it again.
     func fix(column offset: Int) {
         solver.setBounds(of: VariableID(index: firstGroupVariable + offset), lower: 1, upper: .infinity)

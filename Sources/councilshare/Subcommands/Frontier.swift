@@ -25,7 +25,7 @@ struct FrontierCommand: ParsableCommand {
     @OptionGroup var whatIf: WhatIfOptions
 
     @Option(name: .customLong("time-limit"), help: ArgumentHelp(
-        "Seconds for each stage: the max-saving plan, the parts' group-limited solves together, and the points still unproven together; a point it stops is feasible, with its gap.",
+        "Seconds for each stage: the max-saving plan, the parts' group-limited solves together, and the points still unproven together (when the max-saving plan is proven, the parts' solves get the last two); a point it stops is feasible, with its gap.",
         valueName: "seconds"))
     var timeLimit: Double?
 
