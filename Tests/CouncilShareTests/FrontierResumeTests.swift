@@ -65,7 +65,7 @@ struct FrontierResumeTests {
             for (j, count) in byLimit {
                 #expect(count >= 1 && count <= open)
                 #expect(onBestSplits.contains([table, j]), "seed \(seed): table \(table) j \(j) on no best split")
-                #expect(tables[table].gap(j) > 0, "seed \(seed): table \(table) j \(j) has no gap")
+                #expect(tables[table].gaps()[j] > 0, "seed \(seed): table \(table) j \(j) has no gap")
                 #expect(tables[table].openEntries(through: tables[table].largestCount).contains(j))
             }
         }
@@ -85,11 +85,11 @@ struct FrontierResumeTests {
         #expect(table.bestPlan(atMost: 3) == [one, two])
         #expect(table.openEntries(through: 3) == [1, 2, 3])
         #expect(table.openEntries(through: 2) == [1, 2])
-        #expect(table.gap(1) == 12 && table.gap(2) == 12 && table.gap(3) == 17)
+        #expect(table.gaps() == [0, 12, 12, 17])
         table.bounds[2] = 8
         // Settled: the bound at 1 falls to the one at 2, which is exact.
         #expect(table.openEntries(through: 3) == [1, 3])
-        #expect(table.gap(1) == 8 && table.gap(2) == 0)
+        #expect(table.gaps() == [0, 8, 0, 17])
     }
 
     /// A stop request raised at the first report of each group-limited solve

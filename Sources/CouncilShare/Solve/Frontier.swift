@@ -234,11 +234,11 @@ extension ExactSolver {
             // Unless the max-saving plan is proven (then nothing else needs the
             // time), only entries on the open points' splits.
             if !largestProven { open.removeAll { blocking[index][$0] == nil } }
+            let gaps = table.gaps()
             return open.max { lhs, rhs in
                 let left = Double(blocking[index][lhs] ?? 0) / (1 + table.seconds[lhs])
                 let right = Double(blocking[index][rhs] ?? 0) / (1 + table.seconds[rhs])
-                if left != right { return left < right }
-                return table.gap(lhs) < table.gap(rhs)
+                return left != right ? left < right : gaps[lhs] < gaps[rhs]
             }
         }
         let scheduler = SliceScheduler(workers: Int(workers), sizes: solving.map { Double(max(1, solves(tables[$0]))) },
@@ -310,10 +310,10 @@ extension ExactSolver {
             /// The second pass, until the slice's deadline: the entry that matters
             /// most, resumed until it is proven or the slice ends, then the next.
             /// False when the part has nothing left that matters. (Quanta of as
-            /// long again as an entry had, 5 or 15 s at least, measured worse:
-            /// each call starts GLPK's branch-and-cut over a complete pool afresh.
-            /// England at `--time-limit 200`: 160, 149 and 148 points proven,
-            /// against 165 and 156 without.)
+            /// long again as an entry had, 5 or 15 s at least, measured worse in
+            /// throwaway builds: each call starts GLPK's branch-and-cut over a
+            /// complete pool afresh. England at `--time-limit 200`: 160, 149 and
+            /// 148 points proven, against 165, 156 and 153 without.)
             func resume(until deadline: MovableDeadline?) -> Bool {
                 engine.movableDeadline = deadline
                 while true {
@@ -673,18 +673,17 @@ struct PartTable {
         return best
     }
 
-    /// How far the bound on `S_p(limit)` is above its best plan, once settled.
-    func gap(_ limit: Int) -> Double {
+    /// For each `j`, how far the bound on `S_p(j)` is above its best plan, once settled.
+    func gaps() -> [Double] {
         var table = self
         table.settle()
-        return table.bounds[limit] > table.savings[limit] ? table.bounds[limit] - table.savings[limit] : 0
+        return zip(table.bounds, table.savings).map { $0 > $1 ? $0 - $1 : 0 }
     }
 
-    /// The `j` in `1...last` whose bound is above their best plan.
+    /// The `j` in `1...last` whose bound is above their best plan, once settled.
     func openEntries(through last: Int) -> [Int] {
-        var table = self
-        table.settle()
-        return (0...min(last, bounds.count - 1)).filter { $0 >= 1 && table.bounds[$0] > table.savings[$0] }
+        let gaps = gaps()
+        return (0...min(last, gaps.count - 1)).filter { $0 >= 1 && gaps[$0] > 0 }
     }
 
     /// For each table, how many of the `points` left unproven by `combine`
