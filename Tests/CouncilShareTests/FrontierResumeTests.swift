@@ -39,7 +39,7 @@ struct FrontierResumeTests {
         let combined = PartTable.combine(tables)
         let points = Array(0..<combined.count)
         let proven = { (saving: Double, bound: Double) in bound - saving <= 1e-9 * max(1, abs(saving)) }
-        let counts = PartTable.blocking(tables, points: points, proven: proven)
+        let counts = PartTable.blocking(tables, points: { _ in points }, proven: proven)
         var open = 0
         var onBestSplits = Set<[Int]>()  // (table, j) pairs
         for k in points {

@@ -226,8 +226,7 @@ extension ExactSolver {
         /// The entry of part `index` to resume next, nil when it has none that matters.
         @Sendable func nextEntry(of index: Int, table: PartTable) -> Int? {
             let blocking = shared.withLock { state in
-                PartTable.blocking(state.tables, points: wanted(PartTable.combine(state.tables), maxGroups),
-                                   proven: solver.proven)
+                PartTable.blocking(state.tables, points: { wanted($0, maxGroups) }, proven: solver.proven)
             }
             guard let blocking else { return nil }  // every point wanted is proven
             var open = table.openEntries(through: solves(table))
@@ -267,6 +266,16 @@ extension ExactSolver {
                 shared.withLock { $0.tables[index] = table }
                 return outcome
             }
+            /// Reports a group-limited solve finished (`counted`: one of the first pass's).
+            func reportSolve(_ limit: Int, _ outcome: BranchAndPrice.Outcome, counted: Bool) {
+                shared.withLock { state in
+                    if counted { state.done += 1 }
+                    onProgress?(FrontierProgress(
+                        done: state.done, total: total, elapsed: clock.seconds,
+                        stage: label + ": at most \(limit) groups" + (counted ? "" : ", resumed"),
+                        saving: outcome.status.hasPlan ? outcome.saving : nil))
+                }
+            }
             func firstPass() {
                 // The LP bound of every j first, from K_p − 1 down (each LP starts
                 // from the last one's basis and columns), in at most half of this
@@ -299,34 +308,21 @@ extension ExactSolver {
                     if let seconds = share(1 / Double(max(1, total - done))) { engine.deadline = clock.seconds + seconds }
                     let outcome = solve(limit, previous: previous)
                     if outcome.status.hasPlan { previous = outcome.groups }
-                    shared.withLock { state in
-                        state.done += 1
-                        onProgress?(FrontierProgress(
-                            done: state.done, total: total, elapsed: clock.seconds, stage: label + ": at most \(limit) groups",
-                            saving: outcome.status.hasPlan ? outcome.saving : nil))
-                    }
+                    reportSolve(limit, outcome, counted: true)
                 }
             }
             /// The second pass, until the slice's deadline: the entry that matters
             /// most, resumed until it is proven or the slice ends, then the next.
-            /// False when the part has nothing left that matters. (Quanta of as
-            /// long again as an entry had, 5 or 15 s at least, measured worse in
-            /// throwaway builds: each call starts GLPK's branch-and-cut over a
-            /// complete pool afresh. England at `--time-limit 200`: 160, 149 and
-            /// 148 points proven, against 165, 156 and 153 without.)
+            /// False when the part has nothing left that matters. (Shorter turns
+            /// measured worse: each call starts GLPK's branch-and-cut over a
+            /// complete pool afresh; figures in docs/performance-history.md.)
             func resume(until deadline: MovableDeadline?) -> Bool {
                 engine.movableDeadline = deadline
                 while true {
                     engine.deadline = nil
                     if engine.stopping() { return true }
                     guard let limit = nextEntry(of: index, table: table) else { return false }
-                    let outcome = solve(limit, previous: table.bestPlan(atMost: limit))
-                    shared.withLock { state in
-                        onProgress?(FrontierProgress(
-                            done: state.done, total: total, elapsed: clock.seconds,
-                            stage: label + ": at most \(limit) groups, resumed",
-                            saving: outcome.status.hasPlan ? outcome.saving : nil))
-                    }
+                    reportSolve(limit, solve(limit, previous: table.bestPlan(atMost: limit)), counted: false)
                 }
             }
             var first = true
@@ -662,15 +658,9 @@ struct PartTable {
 
     /// The best plan known with at most `limit` groups (empty when none).
     func bestPlan(atMost limit: Int) -> [GroupColumn] {
-        var best: [GroupColumn] = []
-        var saving = -Double.infinity
-        for index in 0...min(limit, savings.count - 1) where savings[index] > saving {
-            if let plan = groups[index] {
-                best = plan
-                saving = savings[index]
-            }
-        }
-        return best
+        var table = self
+        table.settle()
+        return table.groups[min(limit, groups.count - 1)] ?? []
     }
 
     /// For each `j`, how far the bound on `S_p(j)` is above its best plan, once settled.
@@ -686,12 +676,12 @@ struct PartTable {
         return (0...min(last, gaps.count - 1)).filter { $0 >= 1 && gaps[$0] > 0 }
     }
 
-    /// For each table, how many of the `points` left unproven by `combine`
-    /// (`proven(saving, bound)` false) have it at `j` on a split that
-    /// attains their combined bound, by `j`, counting the `j` whose own bound
-    /// is above their plan only (a point is open only if one of these is); nil
-    /// when every point is proven.
-    static func blocking(_ tables: [PartTable], points: [Int],
+    /// For each table, how many of the `points` (given the tables' `combine`)
+    /// left unproven (`proven(saving, bound)` false) have it at `j` on a split
+    /// that attains their combined bound, by `j`, counting the `j` whose own
+    /// bound is above their plan only (a point is open only if one of these
+    /// is); nil when every point is proven.
+    static func blocking(_ tables: [PartTable], points: ([Entry]) -> [Int],
                          proven: (Double, Double) -> Bool) -> [[Int: Int]]? {
         let combined = combine(tables)
         let settled = tables.map { table -> PartTable in
@@ -718,7 +708,7 @@ struct PartTable {
         var counts = tables.map { _ in [Int: Int]() }
         var anyOpen = false
         let sums = best[best.count - 1]
-        for point in points where point < combined.count {
+        for point in points(combined) where point < combined.count {
             let entry = combined[point]
             guard entry.bound > -.infinity, entry.groups == nil || !proven(entry.saving, entry.bound) else { continue }
             anyOpen = true
