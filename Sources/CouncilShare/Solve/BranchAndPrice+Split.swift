@@ -40,6 +40,8 @@ extension BranchAndPrice {
         var pieces: Int
         /// Cuts offered to GLPK at the pieces' nodes (`nodeCutSeparator`).
         var nodeCuts: Int
+        /// True when a thread searched the whole pool too.
+        var wholePool = false
     }
 
     /// GLPK's branch-and-cut over a complete pool on two threads, for plans
@@ -67,6 +69,20 @@ extension BranchAndPrice {
     /// without a plan) bounds the plans better than `best`. Several parts
     /// balance the two threads: one half of a single split took 5.8 s and
     /// the other 24.5 s.
+    ///
+    /// Pieces can also be as hard as the whole pool: where the LP's gap is
+    /// spread over many small clusters, a few Ryan-Foster decisions barely
+    /// lower it (generated 317 x 4's back office alone: each piece needed
+    /// more than 18 s, the pieces not reached kept their parents' LP values,
+    /// and the bound after 60 s was 0.0164% where one thread over the whole
+    /// pool reached 0.0053%). So a piece that takes longer than
+    /// `SolveOptions.splitProbeSeconds` while others wait is stopped and put
+    /// back at the end of the queue, and its thread searches the whole pool
+    /// (the same copy with no decisions, and the floor row) while the other
+    /// goes on with the pieces; a thread that finds no piece left does the
+    /// same. The smaller of the two bounds holds (each bounds every plan
+    /// better than `best`), and whichever search settles first stops the
+    /// other.
     func splitPoolMIP(_ master: GroupMaster, best: Double, seconds: Double?,
                       pieces target: Int = 8) -> SplitOutcome {
         let gap = options.relativeGap
@@ -112,34 +128,94 @@ extension BranchAndPrice {
         parameters.progress = { incumbent, _ in
             if let incumbent { shared.withLock { $0 = max($0, incumbent) } }
         }
-        let base = parameters
-        let next = Locked(0)
+        // Both threads take the pieces in turn. While pieces wait and neither
+        // thread runs the whole pool, a piece that has taken `probe` seconds
+        // (`SolveOptions.splitProbeSeconds`) is stopped: it is hard (its
+        // decisions barely cut the gap), so it goes back to the end of the
+        // queue and its thread runs GLPK over the whole pool instead, as a
+        // thread that finds no piece left does. The pieces go on on the other
+        // thread; whichever settles first stops the other.
+        let probe = options.splitProbeSeconds
+        struct Queue { var pending: [Int]; var settled: [Bool]; var wholeTaken = false }
+        let work = Locked(Queue(pending: Array(queue.indices), settled: Array(repeating: false, count: queue.count)))
+        let wholeSettled = Locked(false), piecesSettled = Locked(queue.isEmpty)  // no piece can beat `best`
+        let stop = parameters.shouldStop
+        var stopPieces = parameters, stopWhole = parameters
+        stopPieces.shouldStop = { (stop?() ?? false) || wholeSettled.withLock { $0 } }
+        stopWhole.shouldStop = { (stop?() ?? false) || piecesSettled.withLock { $0 } }
+        let piecesParameters = stopPieces, wholeParameters = stopWhole
         let results = Locked([PieceOutcome?](repeating: nil, count: queue.count))
-        let work: @Sendable () -> Void = {
-            while true {
-                let index = next.withLock { value -> Int in
-                    defer { value += 1 }
-                    return value
-                }
-                guard index < queue.count, !(base.shouldStop?() ?? false) else { return }
+        let whole = Locked<PieceOutcome?>(nil)
+        let runWhole: @Sendable () -> Void = {
+            let left = until - clock.seconds
+            guard left > 0.01, !(wholeParameters.shouldStop?() ?? false) else { return }
+            var parameters = wholeParameters
+            parameters.timeLimit = left.isFinite ? left : nil
+            let outcome = BranchAndPrice.solvePiece(snapshot, rules: [:], parameters: parameters)
+            whole.withLock { $0 = outcome }
+            if outcome.termination == .optimal || outcome.termination == .infeasible {
+                wholeSettled.withLock { $0 = true }
+            }
+        }
+        let settle: @Sendable (Int) -> Void = { index in
+            let all = work.withLock { queue -> Bool in
+                queue.settled[index] = true
+                return !queue.settled.contains(false)
+            }
+            if all { piecesSettled.withLock { $0 = true } }
+        }
+        let worker: @Sendable () -> Void = {
+            while !(piecesParameters.shouldStop?() ?? false) {
                 let left = until - clock.seconds
                 guard left > 0.01 else { return }
-                if queue[index].bound <= cutoff() { continue }  // cut off before it started
-                var parameters = base
+                // The next piece, or the whole pool if no piece is left and no thread runs it.
+                let (next, takeWhole) = work.withLock { queue -> (Int?, Bool) in
+                    if !queue.pending.isEmpty { return (queue.pending.removeFirst(), false) }
+                    if queue.wholeTaken { return (nil, false) }
+                    queue.wholeTaken = true
+                    return (nil, true)
+                }
+                guard let index = next else {
+                    if takeWhole { runWhole() }
+                    return
+                }
+                if queue[index].bound <= cutoff() { settle(index); continue }  // cut off before it started
+                // Probing: stopped after `probe` seconds if pieces still wait and no
+                // thread runs the whole pool (checked as GLPK goes).
+                let started = clock.seconds
+                let probed = Locked(false)
+                var parameters = piecesParameters
                 parameters.timeLimit = left.isFinite ? left : nil
+                parameters.shouldStop = {
+                    if piecesParameters.shouldStop?() ?? false { return true }
+                    guard clock.seconds - started > probe,
+                          work.withLock({ !$0.wholeTaken && !$0.pending.isEmpty }) else { return false }
+                    probed.withLock { $0 = true }
+                    return true
+                }
                 let outcome = BranchAndPrice.solvePiece(snapshot, rules: queue[index].rules, parameters: parameters)
                 results.withLock { $0[index] = outcome }
+                if outcome.termination == .optimal || outcome.termination == .infeasible {
+                    settle(index)
+                } else if probed.withLock({ $0 }) {
+                    let takeWhole = work.withLock { queue -> Bool in
+                        queue.pending.append(index)
+                        defer { queue.wholeTaken = true }
+                        return !queue.wholeTaken
+                    }
+                    if takeWhole { runWhole(); return }
+                }
             }
         }
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
-            work()
+            worker()
             _ = GLPKSolver.releaseThreadEnvironment()
             done.signal()
         }
         thread.stackSize = 16 << 20
         thread.start()
-        work()
+        worker()
         done.wait()
         let outcomes = results.withLock { $0 }
         var bound: Double? = -Double.infinity
@@ -156,9 +232,21 @@ extension BranchAndPrice {
             if let value = partBound, let known = bound { bound = max(known, value) } else { bound = nil }
         }
         if let value = bound, !value.isFinite && value > 0 { bound = nil }
-        return SplitOutcome(bound: bound.map { max($0, best) }, plans: outcomes.compactMap { $0?.plan },
-                            nodes: outcomes.reduce(0) { $0 + ($1?.nodes ?? 0) }, pieces: queue.count,
-                            nodeCuts: offered.withLock { $0 })
+        // The whole pool's search bounds the same plans: the smaller bound holds.
+        let wholeOutcome = whole.withLock { $0 }
+        if let wholeOutcome {
+            var wholeBound: Double?
+            switch wholeOutcome.termination {
+            case .infeasible: wholeBound = -Double.infinity  // nothing beats the floor
+            case .optimal, .timeLimit, .interrupted: wholeBound = wholeOutcome.bound
+            default: break
+            }
+            if let value = wholeBound { bound = min(bound ?? value, value) }
+        }
+        let plans = (outcomes + [wholeOutcome]).compactMap { $0?.plan }
+        let nodes = (outcomes + [wholeOutcome]).reduce(0) { $0 + ($1?.nodes ?? 0) }
+        return SplitOutcome(bound: bound.map { max($0, best) }, plans: plans, nodes: nodes, pieces: queue.count,
+                            nodeCuts: offered.withLock { $0 }, wholePool: wholeOutcome != nil)
     }
 
     /// One part of `splitPoolMIP`, on the calling thread: its GLPK object is

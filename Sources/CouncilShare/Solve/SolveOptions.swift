@@ -32,6 +32,13 @@ public struct SolveOptions: Sendable {
     /// alone. GLPK's node LPs have no time limit: over 193,000 columns one
     /// took 8.4 s, and the solve overran its limit by as much.
     public var completePoolMIPLimit: Int = 50_000
+    /// In a split search over a complete pool (`BranchAndPrice.splitPoolMIP`),
+    /// a piece that takes longer than this while other pieces wait is
+    /// stopped, and its thread searches the whole pool instead. England's
+    /// fostering and adoption's pieces take 0.5-4.4 s each; each of
+    /// generated 317 x 4's back office's (306 councils) needs more than
+    /// 18 s, so splitting it only multiplied the work.
+    public var splitProbeSeconds: Double = 5
     /// Rank-1 cuts of any weights once the fixed shapes of subset-row cuts
     /// stall (`BranchAndPrice.separateRankOneCuts`). Off, the search is exact
     /// too, only weaker: the tests turn it off to reach the paths that the
