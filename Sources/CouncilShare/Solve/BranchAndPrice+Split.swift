@@ -29,6 +29,19 @@ extension BranchAndPrice {
         /// The piece's best plan, if it found one.
         var plan: [GroupColumn]?
         var nodes: Int
+
+        /// What this outcome proves about its plans, at most `parent` (the
+        /// piece's LP value; nil for the whole pool): nothing beyond the floor
+        /// when GLPK found the piece infeasible, `parent` when it failed.
+        func bound(within parent: Double?) -> Double? {
+            switch termination {
+            case .infeasible: return -Double.infinity
+            case .optimal, .timeLimit, .interrupted:
+                guard let bound else { return parent }
+                return parent.map { min(bound, $0) } ?? bound
+            default: return parent
+            }
+        }
     }
 
     /// What `splitPoolMIP` found.
@@ -128,13 +141,8 @@ extension BranchAndPrice {
         parameters.progress = { incumbent, _ in
             if let incumbent { shared.withLock { $0 = max($0, incumbent) } }
         }
-        // Both threads take the pieces in turn. While pieces wait and neither
-        // thread runs the whole pool, a piece that has taken `probe` seconds
-        // (`SolveOptions.splitProbeSeconds`) is stopped: it is hard (its
-        // decisions barely cut the gap), so it goes back to the end of the
-        // queue and its thread runs GLPK over the whole pool instead, as a
-        // thread that finds no piece left does. The pieces go on on the other
-        // thread; whichever settles first stops the other.
+        // Both threads take the pieces in turn; a hard piece hands its thread to
+        // the whole pool (see the doc comment).
         let probe = options.splitProbeSeconds
         struct Queue { var pending: [Int]; var settled: [Bool]; var wholeTaken = false }
         let work = Locked(Queue(pending: Array(queue.indices), settled: Array(repeating: false, count: queue.count)))
@@ -221,30 +229,16 @@ extension BranchAndPrice {
         var bound: Double? = -Double.infinity
         for (index, outcome) in outcomes.enumerated() {
             // A part not solved keeps its parent's LP value as its bound.
-            var partBound: Double? = queue[index].bound
-            if let outcome {
-                switch outcome.termination {
-                case .infeasible: partBound = -Double.infinity  // no plan in this part
-                case .optimal, .timeLimit, .interrupted: partBound = outcome.bound.map { min($0, queue[index].bound) } ?? queue[index].bound
-                default: break
-                }
-            }
+            let partBound: Double? = outcome?.bound(within: queue[index].bound) ?? queue[index].bound
             if let value = partBound, let known = bound { bound = max(known, value) } else { bound = nil }
         }
         if let value = bound, !value.isFinite && value > 0 { bound = nil }
         // The whole pool's search bounds the same plans: the smaller bound holds.
         let wholeOutcome = whole.withLock { $0 }
-        if let wholeOutcome {
-            var wholeBound: Double?
-            switch wholeOutcome.termination {
-            case .infeasible: wholeBound = -Double.infinity  // nothing beats the floor
-            case .optimal, .timeLimit, .interrupted: wholeBound = wholeOutcome.bound
-            default: break
-            }
-            if let value = wholeBound { bound = min(bound ?? value, value) }
-        }
-        let plans = (outcomes + [wholeOutcome]).compactMap { $0?.plan }
-        let nodes = (outcomes + [wholeOutcome]).reduce(0) { $0 + ($1?.nodes ?? 0) }
+        if let value = wholeOutcome?.bound(within: nil) { bound = min(bound ?? value, value) }
+        let searches = outcomes + [wholeOutcome]
+        let plans = searches.compactMap { $0?.plan }
+        let nodes = searches.reduce(0) { $0 + ($1?.nodes ?? 0) }
         return SplitOutcome(bound: bound.map { max($0, best) }, plans: plans, nodes: nodes, pieces: queue.count,
                             nodeCuts: offered.withLock { $0 }, wholePool: wholeOutcome != nil)
     }
