@@ -90,14 +90,15 @@ public struct MIPParameters: Sendable {
     /// far lies in another part.
     public var cutoff: (@Sendable () -> Double?)?
     /// Called at each node of the search once its LP is solved and not
-    /// integral, with the LP's value of every variable and how many times
-    /// it was called at this node before (the cuts it returned were added
-    /// and the LP solved again); returns cuts valid for every integer
-    /// solution of the model, which the backend offers to the search (it
-    /// may take only the most useful ones). Return none to branch. For
-    /// families of cuts that the model cannot list up front (on the same
-    /// thread, inside the search: do not call the solver back).
-    public var cutSeparator: (@Sendable (_ values: [Double], _ round: Int) -> [CutRow])?
+    /// integral, with the LP's value of every variable, how many times it
+    /// was called at this node before (the cuts it returned were added and
+    /// the LP solved again), and how many cuts the backend takes at most
+    /// this time; returns cuts valid for every integer solution of the
+    /// model, the most useful first, which the backend offers to the
+    /// search. Cuts beyond the limit are dropped unseen. Return none to
+    /// branch. For families of cuts that the model cannot list up front (on
+    /// the same thread, inside the search: do not call the solver back).
+    public var cutSeparator: (@Sendable (_ values: [Double], _ round: Int, _ limit: Int) -> [CutRow])?
     public init() {}
 }
 

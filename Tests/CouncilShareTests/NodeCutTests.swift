@@ -17,12 +17,19 @@ struct NodeCutTests {
     final class Tally: @unchecked Sendable {
         private let lock = NSLock()
         private var calls = 0, cuts = 0, later = 0
-        func record(round: Int, cuts found: Int) {
+        private var limitsSeen = Set<Int>()
+        func record(round: Int, cuts found: Int, limit: Int = 0) {
             lock.lock()
             defer { lock.unlock() }
             calls += 1
             cuts += found
             if round > 0 { later += 1 }
+            limitsSeen.insert(limit)
+        }
+        var limits: Set<Int> {
+            lock.lock()
+            defer { lock.unlock() }
+            return limitsSeen
         }
         var counts: (calls: Int, cuts: Int, later: Int) {
             lock.lock()
@@ -61,9 +68,11 @@ struct NodeCutTests {
                 var parameters = MIPParameters()
                 parameters.relativeGap = 0
                 if withCuts {
-                    parameters.cutSeparator = { x, round in
+                    parameters.cutSeparator = { x, round, limit in
+                        // All the violated triples, even beyond the limit (the
+                        // backend keeps the first `limit`).
                         let cuts = round < 3 ? Self.tripleCuts(members, x) : []
-                        tally.record(round: round, cuts: cuts.count)
+                        tally.record(round: round, cuts: cuts.count, limit: limit)
                         return cuts
                     }
                 }
@@ -79,6 +88,48 @@ struct NodeCutTests {
         let counts = tally.counts
         #expect(counts.calls >= 20 && counts.cuts >= 20 && counts.later >= 5, "\(counts)")
         #expect(fewerNodes >= 3, "\(fewerNodes) searches took fewer nodes with the cuts")
+        // The backend's limit reached the separator (and only it).
+        #expect(tally.limits == [GLPKSolver.cutLimit], "\(tally.limits)")
+    }
+
+    @Test("the council separator returns at most the backend's limit: the first cuts of its whole list")
+    func separatorLimit() throws {
+        var generator = SplitMix64(seed: 11)
+        var checked = 0
+        for seed in 1...30 {
+            let problem = try generatedProblem(councils: 10, services: 1, seed: seed)
+            let (engine, _) = ExactSolver(problem: problem).makeEngine()
+            let participants = problem.services[0].participants
+            var columns: [GroupColumn] = []
+            var seen = Set<[Int]>()
+            while columns.count < 45 {
+                let size = Int.random(in: 2...min(5, participants.count), using: &generator)
+                let members = Array(participants.shuffled(using: &generator).prefix(size)).sorted()
+                guard seen.insert(members).inserted else { continue }
+                columns.append(GroupColumn(service: 0, members: members, host: members[0],
+                                           saving: Double(size) * Double.random(in: 10...20, using: &generator)))
+            }
+            let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
+            master.add(columns)
+            let lp = master.solveRelaxation(timeLimit: nil)
+            try #require(lp.termination == .optimal)
+            let offered = Locked(0)
+            let separator = engine.nodeCutSeparator(master, offered: offered)
+            let all = separator(lp.primal, 0, 1000)
+            let violation = { (cut: CutRow) in
+                zip(cut.variables, cut.coefficients).reduce(0) { $0 + $1.1 * lp.primal[$1.0] } - cut.upper
+            }
+            #expect(all.allSatisfy { violation($0) > 0 })
+            guard all.count >= 2 else { continue }
+            checked += 1
+            for limit in [0, 1, all.count - 1] {
+                let some = separator(lp.primal, 0, limit)
+                #expect(some.count == limit)
+                #expect(some.map(violation) == all.prefix(limit).map(violation), "seed \(seed), limit \(limit)")
+            }
+            #expect(offered.withLock { $0 } == 2 * all.count, "seed \(seed)")
+        }
+        #expect(checked >= 5, "only \(checked) pools had two violated cuts or more")
     }
 
     @Test("malformed cuts are dropped before GLPK sees them: no abort, the same optimum")
@@ -96,7 +147,7 @@ struct NodeCutTests {
             // were added: a variable out of range, one twice, a NaN or infinite
             // number, lengths that differ, and rows too tight to hold (the
             // all-zero row `0 <= -1` and the empty row).
-            parameters.cutSeparator = { _, round in
+            parameters.cutSeparator = { _, round, _ in
                 guard round == 0 else { return [] }
                 tally.record(round: round, cuts: 1)
                 return [

@@ -561,9 +561,13 @@ struct BranchAndPrice {
     /// against £534.74m and £534.70m in 4,500 nodes without cuts; with one
     /// round in the root's pool MIP as well, its plan was £534,661,736
     /// instead of £534,630,965 (the optimum is £534,664,551).
-    /// Each call adds the number of cuts it returns to `offered`.
+    /// Each call returns at most the backend's limit (`GLPKSolver.cutLimit`,
+    /// with the measurements): the first cuts of the root's order (the most
+    /// violated subset-row cuts, one per council, then rank-1 cuts), built
+    /// only for those. Each call adds the number of cuts it returns to
+    /// `offered`.
     func nodeCutSeparator(_ master: GroupMaster, completeRounds: Int = 3,
-                          offered: Locked<Int>) -> @Sendable ([Double], Int) -> [CutRow] {
+                          offered: Locked<Int>) -> @Sendable ([Double], Int, Int) -> [CutRow] {
         let columns = master.columns, first = master.firstGroupVariable, services = master.services
         let councilCount = problem.councilCount
         var councilColumns = [[Int]](repeating: [], count: councilCount)
@@ -571,14 +575,15 @@ struct BranchAndPrice {
         let columnsOf = councilColumns
         let rounds = master.isComplete ? completeRounds : 1
         let search = self
-        return { values, round in
-            guard round < rounds, values.count >= first + columns.count else { return [] }
+        return { values, round, limit in
+            guard round < rounds, limit > 0, values.count >= first + columns.count else { return [] }
             let groupValues = Array(values[first..<(first + columns.count)])
             var rows: [CutRow] = []
             var stamp = [Bool](repeating: false, count: columns.count)
             // The cut's row over every column of the pool that meets its
             // councils (not only the LP's).
             func add(_ service: Int, _ cut: SubsetRowCut) -> Bool {
+                guard rows.count < limit else { return false }
                 var meeting: [Int] = []
                 for council in cut.councils {
                     for offset in columnsOf[council] where !stamp[offset] {
@@ -595,7 +600,7 @@ struct BranchAndPrice {
             }
             _ = search.separateSubsetRowCuts(columns: columns, values: groupValues, services: services,
                                              larger: false, unions: true, add: add)
-            if search.options.rankOneCuts {
+            if search.options.rankOneCuts && rows.count < limit {
                 _ = search.separateRankOneCuts(columns: columns, values: groupValues, services: services, add: add)
             }
             offered.withLock { $0 += rows.count }
