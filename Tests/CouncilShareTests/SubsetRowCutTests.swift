@@ -223,4 +223,45 @@ struct SubsetRowCutTests {
         extend(from: 0, value: 0)
         return (best, all)
     }
+
+    /// Pricing's penalty for the cuts (`GroupPrices.cutPenalty`, which merges
+    /// the members' lists of cuts) against a plain loop over every cut in
+    /// order, bit for bit: random cuts of every shape, some of price 0, and
+    /// random groups.
+    @Test("the cut penalty equals a loop over every cut, bit for bit")
+    func cutPenaltyMatchesLoop() {
+        var generator = SplitMix64(seed: 17)
+        var nonzero = 0
+        for _ in 0..<200 {
+            let councils = Int.random(in: 6...40, using: &generator)
+            var prices = GroupPrices.savings(councils: councils)
+            var cuts: [(cut: SubsetRowCut, price: Double)] = []
+            for _ in 0..<Int.random(in: 0...60, using: &generator) {
+                let picked = Array((0..<councils).shuffled(using: &generator).prefix(7))
+                let cut: SubsetRowCut
+                switch Int.random(in: 0..<4, using: &generator) {
+                case 0: cut = .triple(Array(picked.prefix(3)))
+                case 1: cut = .four(heavy: picked[0], Array(picked[1..<4]))
+                case 2: cut = .five(Array(picked.prefix(5)))
+                default: cut = .uniform(picked, denominator: Int.random(in: 2...5, using: &generator))
+                }
+                let price = Bool.random(using: &generator) ? 0 : Double.random(in: 0.001...1000, using: &generator)
+                cuts.append((cut, price))
+            }
+            prices.cuts = cuts
+            for _ in 0..<50 {
+                let size = Int.random(in: 1...min(8, councils), using: &generator)
+                let members = Array((0..<councils).shuffled(using: &generator).prefix(size)).sorted()
+                var expected = 0.0
+                for (cut, price) in cuts where price > 0 {
+                    let coefficient = cut.coefficient(members)
+                    if coefficient > 0 { expected += price * Double(coefficient) }
+                }
+                let penalty = prices.cutPenalty(members)
+                #expect(penalty.bitPattern == expected.bitPattern, "\(members): \(penalty) against \(expected)")
+                if expected > 0 { nonzero += 1 }
+            }
+        }
+        #expect(nonzero > 1000, "only \(nonzero) groups met a priced cut")
+    }
 }

@@ -138,9 +138,16 @@ public struct GroupPrices: Sendable {
     public var groupPrice: Double
     /// Subset-row cuts of this service and their (non-negative) dual prices.
     public var cuts: [(cut: SubsetRowCut, price: Double)] = [] { didSet { indexCuts() } }
-    /// For each council, the cuts of positive price that weigh it: (index
-    /// into `cuts`, weight), by cut. Empty when no cut has a positive price.
-    private var cutsOn: [[(cut: Int, weight: Int)]] = []
+    /// For each council `c`, the cuts of positive price that weigh it, by
+    /// cut: entries `cutsStart[c] ..< cutsStart[c + 1]` of `cutsIndex` (into
+    /// `cuts`) and `cutsWeight`. Flat, so that `cutPenalty` copies no array.
+    /// Empty when no cut has a positive price.
+    private var cutsStart: [Int] = []
+    private var cutsIndex: [Int] = []
+    private var cutsWeight: [Int] = []
+    /// Each cut's price and denominator, by index into `cuts`.
+    private var cutsPrice: [Double] = []
+    private var cutsDenominator: [Int] = []
 
     public init(savingWeight: Double, councilPrice: [Double], groupPrice: Double) {
         self.savingWeight = savingWeight
@@ -149,45 +156,71 @@ public struct GroupPrices: Sendable {
     }
 
     private mutating func indexCuts() {
-        cutsOn = []
+        cutsStart = []
+        cutsIndex = []
+        cutsWeight = []
+        cutsPrice = cuts.map(\.price)
+        cutsDenominator = cuts.map(\.cut.denominator)
         guard cuts.contains(where: { $0.price > 0 }) else { return }
-        cutsOn = Array(repeating: [], count: councilPrice.count)
+        var count = [Int](repeating: 0, count: councilPrice.count + 1)
+        for entry in cuts where entry.price > 0 { for council in entry.cut.councils { count[council + 1] += 1 } }
+        for c in 0..<councilPrice.count { count[c + 1] += count[c] }
+        cutsStart = count
+        var fill = count
+        cutsIndex = [Int](repeating: 0, count: count[councilPrice.count])
+        cutsWeight = cutsIndex
         for (index, entry) in cuts.enumerated() where entry.price > 0 {
-            for (council, weight) in zip(entry.cut.councils, entry.cut.weights) { cutsOn[council].append((index, weight)) }
+            for (council, weight) in zip(entry.cut.councils, entry.cut.weights) {
+                cutsIndex[fill[council]] = index
+                cutsWeight[fill[council]] = weight
+                fill[council] += 1
+            }
         }
     }
 
     /// `Σ price × coefficient(members)` over the cuts (never negative).
     /// Pricing calls it for every group above its threshold, so it visits
-    /// only the cuts that weigh a member (through `cutsOn`), summing their
-    /// terms in the order of `cuts`, as a loop over all of them would.
+    /// only the cuts that weigh a member: it merges the members' lists
+    /// (each by cut), summing each cut's weights, and adds the terms in the
+    /// order of `cuts`, as a loop over all of them would. (The build before
+    /// sorted the concatenated lists by insertion: 15.7% of the CPU time of
+    /// upper-tier legal's `frontier --time-limit 60`, `perf`, 2026-12-01.)
     public func cutPenalty(_ members: [Int]) -> Double {
-        if cutsOn.isEmpty { return 0 }
-        var entries = 0
-        for member in members { entries += cutsOn[member].count }
-        if entries == 0 { return 0 }
-        return withUnsafeTemporaryAllocation(of: (cut: Int, weight: Int).self, capacity: entries) { buffer in
-            var count = 0
-            for member in members {
-                for entry in cutsOn[member] { buffer[count] = entry; count += 1 }
+        if cutsStart.isEmpty || members.isEmpty { return 0 }
+        return cutsStart.withUnsafeBufferPointer { start in
+            cutsIndex.withUnsafeBufferPointer { index in
+                cutsWeight.withUnsafeBufferPointer { weight in
+                    withUnsafeTemporaryAllocation(of: (next: Int, end: Int).self, capacity: members.count) { lists in
+                        var live = 0
+                        for member in members where start[member] < start[member + 1] {
+                            lists[live] = (start[member], start[member + 1])
+                            live += 1
+                        }
+                        var total = 0.0
+                        while live > 0 {
+                            var cut = Int.max
+                            for t in 0..<live { cut = min(cut, index[lists[t].next]) }
+                            var sum = 0
+                            var t = 0
+                            while t < live {
+                                var next = lists[t].next
+                                let end = lists[t].end
+                                while next < end && index[next] == cut { sum += weight[next]; next += 1 }
+                                if next == end {
+                                    live -= 1
+                                    lists[t] = lists[live]
+                                } else {
+                                    lists[t].next = next
+                                    t += 1
+                                }
+                            }
+                            let coefficient = sum / cutsDenominator[cut]
+                            if coefficient > 0 { total += cutsPrice[cut] * Double(coefficient) }
+                        }
+                        return total
+                    }
+                }
             }
-            // By cut (insertion sort: a few dozen entries at most).
-            for index in 1..<count {
-                let entry = buffer[index]
-                var slot = index
-                while slot > 0 && buffer[slot - 1].cut > entry.cut { buffer[slot] = buffer[slot - 1]; slot -= 1 }
-                buffer[slot] = entry
-            }
-            var total = 0.0
-            var index = 0
-            while index < count {
-                let cut = buffer[index].cut
-                var weight = 0
-                while index < count && buffer[index].cut == cut { weight += buffer[index].weight; index += 1 }
-                let coefficient = weight / cuts[cut].cut.denominator
-                if coefficient > 0 { total += cuts[cut].price * Double(coefficient) }
-            }
-            return total
         }
     }
 
