@@ -99,18 +99,8 @@ struct NodeCutTests {
         for seed in 1...30 {
             let problem = try generatedProblem(councils: 10, services: 1, seed: seed)
             let (engine, _) = ExactSolver(problem: problem).makeEngine()
-            let participants = problem.services[0].participants
-            var columns: [GroupColumn] = []
-            var seen = Set<[Int]>()
-            while columns.count < 45 {
-                let size = Int.random(in: 2...min(5, participants.count), using: &generator)
-                let members = Array(participants.shuffled(using: &generator).prefix(size)).sorted()
-                guard seen.insert(members).inserted else { continue }
-                columns.append(GroupColumn(service: 0, members: members, host: members[0],
-                                           saving: Double(size) * Double.random(in: 10...20, using: &generator)))
-            }
             let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
-            master.add(columns)
+            master.add(SubsetRowCutTests.randomPool(problem, using: &generator))
             let lp = master.solveRelaxation(timeLimit: nil)
             try #require(lp.termination == .optimal)
             let offered = Locked(0)

@@ -71,6 +71,22 @@ struct SubsetRowCutTests {
     /// (every shape) must lower the LP bound on some of them and never
     /// below the best packing of the pool, found by brute force; and every
     /// packing meets every cut added.
+    /// 45 distinct random groups of two to five of service 0's councils,
+    /// each saving 10-20 per member.
+    static func randomPool(_ problem: Problem, using generator: inout SplitMix64) -> [GroupColumn] {
+        let participants = problem.services[0].participants
+        var columns: [GroupColumn] = []
+        var seen = Set<[Int]>()
+        while columns.count < 45 {
+            let size = Int.random(in: 2...min(5, participants.count), using: &generator)
+            let members = Array(participants.shuffled(using: &generator).prefix(size)).sorted()
+            guard seen.insert(members).inserted else { continue }
+            let saving = Double(size) * Double.random(in: 10...20, using: &generator)
+            columns.append(GroupColumn(service: 0, members: members, host: members[0], saving: saving))
+        }
+        return columns
+    }
+
     @Test("separation tightens the LP and keeps every packing")
     func separationKeepsPackings() throws {
         var generator = SplitMix64(seed: 5)
@@ -80,16 +96,7 @@ struct SubsetRowCutTests {
         for seed in 1...30 {
             let problem = try generatedProblem(councils: 10, services: 1, seed: seed)
             let (engine, _) = ExactSolver(problem: problem).makeEngine()
-            let participants = problem.services[0].participants
-            var columns: [GroupColumn] = []
-            var seen = Set<[Int]>()
-            while columns.count < 45 {
-                let size = Int.random(in: 2...min(5, participants.count), using: &generator)
-                let members = Array(participants.shuffled(using: &generator).prefix(size)).sorted()
-                guard seen.insert(members).inserted else { continue }
-                let saving = Double(size) * Double.random(in: 10...20, using: &generator)
-                columns.append(GroupColumn(service: 0, members: members, host: members[0], saving: saving))
-            }
+            let columns = Self.randomPool(problem, using: &generator)
             let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
             master.add(columns)
             let best = Self.bestPacking(columns)
