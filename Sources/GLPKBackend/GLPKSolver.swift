@@ -489,7 +489,7 @@ extension CallbackContext {
         }
     }
 
-    /// Driebeek and Tomlin's branching rule, with the tableau rows of
+    /// Driebeek and Tomlin's branching rule, with the ratio tests of
     /// `TableauRows` (GLPK's own values, computed faster).
     ///
     /// With no `limit` it is GLPK's `GLP_BR_DTH` step for step: every
@@ -527,27 +527,13 @@ extension CallbackContext {
         }
         if pool.isEmpty || !tableau.readBasis(prob) { return }
         let maximize = glp_get_obj_dir(prob) == GLP_MAX
-        var ind = [Int32](repeating: 0, count: Int(n) + 1)
-        var val = [Double](repeating: 0, count: Int(n) + 1)
         var chosen: Int32 = 0, next = GLP_NO_BRNCH, degradation = -1.0
         candidates: for candidate in pool {
             // The entering variable of the dual ratio test in each direction.
-            var pivots: [(k: Int32, alpha: Double)?]
-            if let found = tableau.ratioTests(prob, column: candidate.j, eps: 1e-9) {
-                pivots = found
-                #if DEBUG
-                TableauRows.audit(prob, column: candidate.j, pivots: found)
-                #endif
-            } else {
-                guard let len = tableau.row(prob, column: candidate.j, ind: &ind, val: &val) else { return }
-                #if DEBUG
-                TableauRows.audit(prob, column: candidate.j, rows: tableau.rows, length: len, ind: ind, val: val)
-                #endif
-                pivots = [Int32(-1), Int32(1)].map { direction in
-                    let position = glp_dual_rtest(prob, Int32(len), ind, val, direction, 1e-9)
-                    return position > 0 ? (ind[Int(position)], val[Int(position)]) : nil
-                }
-            }
+            guard let pivots = tableau.ratioTests(prob, column: candidate.j, eps: 1e-9) else { return }
+            #if DEBUG
+            TableauRows.audit(prob, column: candidate.j, rows: tableau.rows, pivots: pivots)
+            #endif
             var change = [0.0, 0.0]
             for (slot, direction) in [Int32(-1), Int32(1)].enumerated() {
                 guard let pivot = pivots[slot] else { change[slot] = .greatestFiniteMagnitude; continue }

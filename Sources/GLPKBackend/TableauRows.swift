@@ -3,9 +3,9 @@ import CGLPK
 import Foundation
 import LinearModel
 
-/// Rows of the simplex tableau for Driebeek and Tomlin's branching rule,
-/// equal bit for bit to GLPK's `glp_eval_tab_row` and cheaper on a
-/// set-packing master.
+/// The dual ratio tests of Driebeek and Tomlin's branching rule on rows of
+/// the simplex tableau, equal bit for bit to GLPK's (`glp_eval_tab_row`,
+/// then `glp_dual_rtest`) and cheaper on a set-packing master.
 ///
 /// GLPK computes the row of basic variable `x_k` as `rho = inv(B') e_i`
 /// (`glp_btran`) and then, for every non-basic column `j`, the scalar
@@ -14,19 +14,18 @@ import LinearModel
 /// column). On a pool of 20,000 groups that is a quarter of the whole
 /// search's time (a profile of England's upper-tier legal, 2026-12-01).
 ///
-/// Here the matrix is copied once per search into flat arrays: by rows,
-/// to find the columns that meet a row where `rho` is not zero (the others
-/// have `alpha_j = 0`), and by columns, to sum those columns' products in
-/// exactly GLPK's order. GLPK keeps each column as a list to whose head
-/// every new entry is added (`glp_set_mat_col` adds a new column's entries
-/// in the order given, `glp_set_mat_row` a new row's), so its order is the
-/// model's column entries reversed, after the rows that GLPK's own cuts
-/// add during the search (rows past the model's, newest first: they are
-/// added at the end and put at each column's head). The products are
-/// summed in that order from 0, skipping zero terms (adding a zero does
-/// not change a sum that starts at +0), so every `alpha_j` is GLPK's, and
-/// the row lists the non-zero ones in GLPK's order (rows, then columns,
-/// ascending).
+/// Here the matrix is copied once per search into flat arrays by columns,
+/// to sum each column's products in exactly GLPK's order, and the rows
+/// that GLPK's own cuts add during the search are read once per basis
+/// (`readBasis`). GLPK keeps each column as a list to whose head every new
+/// entry is added (`glp_set_mat_col` adds a new column's entries in the
+/// order given, `glp_set_mat_row` a new row's), so its order is the
+/// model's column entries reversed, after the rows of GLPK's cuts (rows
+/// past the model's, newest first: they are added at the end and put at
+/// each column's head). The products are summed in that order from 0,
+/// skipping zero terms (adding a zero does not change a sum that starts at
+/// +0), so every `alpha_j` is GLPK's; the ratio tests (`ratioTests`) score
+/// only the columns that can still matter.
 final class TableauRows {
     /// Rows and columns of the model (GLPK may add rows of its own past `rows`).
     let rows: Int
@@ -37,19 +36,24 @@ final class TableauRows {
     private let columnStart: UnsafeMutableBufferPointer<Int>
     private let columnRow: UnsafeMutableBufferPointer<Int32>
     private let columnValue: UnsafeMutableBufferPointer<Double>
-    /// Row `i` (1-based): the columns it meets, `rowStart[i-1] ..< rowStart[i]` of `rowColumn`.
-    private let rowStart: UnsafeMutableBufferPointer<Int>
-    private let rowColumn: UnsafeMutableBufferPointer<Int32>
     /// `sum |a_ij|` over column `j`'s entries in the model's rows.
     private let columnWeight: UnsafeMutableBufferPointer<Double>
     // Work space, allocated once.
     private var rho: UnsafeMutableBufferPointer<Double>
     private let sum: UnsafeMutableBufferPointer<Double>
     private let mark: UnsafeMutableBufferPointer<UInt32>
-    private let touched: UnsafeMutableBufferPointer<Int32>
     private var stamp: UInt32 = 0
     private var extraIndex: [Int32] = []
     private var extraValue: [Double] = []
+    /// GLPK's own rows (`rows + 1 ... readRows`) as of the last `readBasis`:
+    /// row `rows + r` is entries `extraStart[r - 1] ..< extraStart[r]` of
+    /// `extraColumn` and `extraEntry`; `extraWeight[j]` is `sum |a_ij|`
+    /// over them, so that `weight(j)` bounds column `j`'s entries in every
+    /// row.
+    private var extraStart: [Int] = [0]
+    private var extraColumn: [Int32] = []
+    private var extraEntry: [Double] = []
+    private var extraWeight: [Double] = []
     /// As of the last `readBasis`, over `readRows` rows: each variable's status
     /// and reduced cost (rows first, `1...m`, then columns, `m+1...m+n`), the
     /// reduced cost turned into the numerator of the dual ratio test
@@ -68,7 +72,6 @@ final class TableauRows {
     init(_ model: LinearModel) {
         rows = model.constraints.count
         columns = model.variables.count
-        var rowCount = [Int](repeating: 0, count: rows + 1)
         var starts = [0]
         starts.reserveCapacity(columns + 1)
         var entryRows: [Int32] = [], entryValues: [Double] = []
@@ -76,7 +79,6 @@ final class TableauRows {
             for entry in variable.column.reversed() where entry.coefficient != 0 {
                 entryRows.append(Int32(entry.row.index + 1))
                 entryValues.append(entry.coefficient)
-                rowCount[entry.row.index + 1] += 1
             }
             starts.append(entryRows.count)
         }
@@ -86,33 +88,22 @@ final class TableauRows {
         _ = columnRow.initialize(from: entryRows)
         columnValue = .allocate(capacity: entryValues.count)
         _ = columnValue.initialize(from: entryValues)
-        rowStart = .allocate(capacity: rows + 1)
-        rowStart[0] = 0
-        for i in 0..<rows { rowStart[i + 1] = rowStart[i] + rowCount[i + 1] }
-        var fill = Array(rowStart.prefix(rows))
-        rowColumn = .allocate(capacity: entryRows.count)
         columnWeight = .allocate(capacity: columns + 1)
         columnWeight[0] = 0
         for j in 0..<columns {
             var weight = 0.0
-            for position in starts[j]..<starts[j + 1] {
-                let i = Int(entryRows[position]) - 1
-                rowColumn[fill[i]] = Int32(j + 1)
-                fill[i] += 1
-                weight += abs(entryValues[position])
-            }
+            for position in starts[j]..<starts[j + 1] { weight += abs(entryValues[position]) }
             columnWeight[j + 1] = weight
         }
         rho = .allocate(capacity: rows + 1)
         sum = .allocate(capacity: columns + 1)
         mark = .allocate(capacity: columns + 1)
         mark.initialize(repeating: 0)
-        touched = .allocate(capacity: columns + 1)
     }
 
     deinit {
-        for buffer in [columnStart, rowStart] as [UnsafeMutableBufferPointer<Int>] { buffer.deallocate() }
-        for buffer in [columnRow, rowColumn, touched] { buffer.deallocate() }
+        columnStart.deallocate()
+        columnRow.deallocate()
         for buffer in [columnValue, columnWeight, rho, sum] { buffer.deallocate() }
         mark.deallocate()
     }
@@ -142,9 +133,30 @@ final class TableauRows {
             default: numerator[k] = 0
             }
         }
+        extraStart.removeAll(keepingCapacity: true)
+        extraStart.append(0)
+        extraColumn.removeAll(keepingCapacity: true)
+        extraEntry.removeAll(keepingCapacity: true)
+        if extraWeight.count < columns + 1 { extraWeight = [Double](repeating: 0, count: columns + 1) }
+        for j in 0...columns { extraWeight[j] = 0 }
+        if m > rows {
+            if extraIndex.count < columns + 1 {
+                extraIndex = [Int32](repeating: 0, count: columns + 1)
+                extraValue = [Double](repeating: 0, count: columns + 1)
+            }
+            for i in (rows + 1)...m {
+                let length = Int(glp_get_mat_row(prob, Int32(i), &extraIndex, &extraValue))
+                for t in stride(from: 1, through: length, by: 1) {
+                    extraColumn.append(extraIndex[t])
+                    extraEntry.append(extraValue[t])
+                    extraWeight[Int(extraIndex[t])] += abs(extraValue[t])
+                }
+                extraStart.append(extraColumn.count)
+            }
+        }
         entering.removeAll(keepingCapacity: true)
         var positive: [Int32] = []
-        for j in 1...columns where columnWeight[j] > 0 {
+        for j in 1...columns where columnWeight[j] + extraWeight[j] > 0 {
             let stat = status[m + j]
             guard stat == GLP_NL || stat == GLP_NU || stat == GLP_NF else { continue }
             if numerator[m + j] == 0 { entering.append(Int32(j)) } else { positive.append(Int32(j)) }
@@ -184,6 +196,37 @@ final class TableauRows {
         return alpha
     }
 
+    /// A new stamp for `mark` (the marks cleared when the counter wraps).
+    private func nextStamp() -> UInt32 {
+        stamp &+= 1
+        if stamp == 0 {
+            mark.update(repeating: 0)
+            stamp = 1
+        }
+        return stamp
+    }
+
+    /// For each column that GLPK's own rows (cuts added during the search,
+    /// as `readBasis` read them) meet where `rho` is not zero: marks it
+    /// with `stamp` and starts `sum` at 0 when first met, then adds those
+    /// rows' products, newest row first: such rows head every column's
+    /// list in GLPK, so their products come first in each of its sums.
+    private func sumExtraRows(_ rho: UnsafeMutableBufferPointer<Double>, rows m: Int, stamp: UInt32) {
+        guard m > rows else { return }
+        let mark = self.mark, sum = self.sum
+        for i in stride(from: m, to: rows, by: -1) where rho[i] != 0 {
+            for position in extraStart[i - rows - 1]..<extraStart[i - rows] {
+                let column = Int(extraColumn[position])
+                if mark[column] != stamp {
+                    mark[column] = stamp
+                    sum[column] = 0
+                }
+                let term = rho[i] * extraEntry[position]
+                if term != 0 { sum[column] += term }
+            }
+        }
+    }
+
     /// The entering variable of GLPK's dual ratio test (`glp_dual_rtest`
     /// with tolerance `eps`) on the tableau row of basic column `j`, for
     /// `dir` -1 (the variable goes down) and +1 (up): for each, the variable
@@ -198,18 +241,24 @@ final class TableauRows {
     /// usually finds a ratio of 0 among the rows, and only the columns of
     /// zero reduced cost are looked at.
     ///
-    /// Returns nil when the row cannot be had this way (GLPK's own cut rows
-    /// are in the problem, `j` is not basic, or `readBasis` did not read
-    /// this basis): the caller then uses `row` and `glp_dual_rtest`.
+    /// With GLPK's own cut rows in the problem, `sum_i |a_ik|` runs over
+    /// them too, and their products start each column's sum, as in `row`.
+    ///
+    /// Returns nil when the row cannot be had this way (`j` is not basic,
+    /// or `readBasis` did not read this basis): the caller then uses `row`
+    /// and `glp_dual_rtest`.
     func ratioTests(_ prob: OpaquePointer, column j: Int32, eps: Double) -> [(k: Int32, alpha: Double)?]? {
         let m = Int(glp_get_num_rows(prob))
-        guard rows >= 1, m == rows, readRows == m, Int(glp_get_num_cols(prob)) == columns,
+        guard rows >= 1, m >= rows, readRows == m, Int(glp_get_num_cols(prob)) == columns,
               j >= 1, Int(j) <= columns, let rho = backTransform(prob, column: j, rows: m) else { return nil }
+        let stamp = nextStamp()
+        sumExtraRows(rho, rows: m, stamp: stamp)
+        let mark = self.mark, sum = self.sum
         var largest = 0.0
         for i in 1...m { largest = max(largest, abs(rho[i])) }
         let objective = glp_get_obj_dir(prob) == GLP_MIN ? 1.0 : -1.0
         // Local copies (no exclusivity checks on the class's properties in the loops).
-        let status = self.status, cost = self.cost, numerator = self.numerator
+        let status = self.status, cost = self.cost, numerator = self.numerator, extraWeight = self.extraWeight
         var order = entering
         // Per direction: the least ratio, the largest |alpha| at it, the variable.
         var teta = [Double.greatestFiniteMagnitude, .greatestFiniteMagnitude]
@@ -253,7 +302,8 @@ final class TableauRows {
                 // The columns of positive numerator are reached: order them now (once per basis).
                 let weight = columnWeight
                 entering[zeroEntering...].sort { a, b in
-                    let ka = numerator[m + Int(a)] / weight[Int(a)], kb = numerator[m + Int(b)] / weight[Int(b)]
+                    let ka = numerator[m + Int(a)] / (weight[Int(a)] + extraWeight[Int(a)])
+                    let kb = numerator[m + Int(b)] / (weight[Int(b)] + extraWeight[Int(b)])
                     return ka != kb ? ka < kb : a < b
                 }
                 sortedEntering = true
@@ -264,13 +314,13 @@ final class TableauRows {
             if chosen[0] != nil && chosen[1] != nil {
                 // No ratio of this column (or of any after it) can be
                 // below, or equal to, both found.
-                let floor = numerator[m + c] / (largest * columnWeight[c]) * (1 - 1e-9)
+                let floor = numerator[m + c] / (largest * (columnWeight[c] + extraWeight[c])) * (1 - 1e-9)
                 if floor > max(teta[0], teta[1]) {
                     stoppedEarly = true
                     break
                 }
             }
-            let alpha = product(c, rho, from: 0)
+            let alpha = product(c, rho, from: mark[c] == stamp ? sum[c] : 0)
             if alpha != 0 { consider(m + c, alpha) }
         }
         #if DEBUG
@@ -278,98 +328,17 @@ final class TableauRows {
         #endif
         return chosen
     }
-
-    /// The row of the simplex tableau for the basic structural variable `j`
-    /// (1-based), into `ind[1...len]` and `val[1...len]` as `glp_eval_tab_row`
-    /// gives it; returns `len`, or nil when `prob` does not hold this model
-    /// or `j` is not basic (the caller then leaves the choice to GLPK).
-    /// The basis factorization must exist (`glp_bf_exists`), and `readBasis`
-    /// must have read this basis.
-    func row(_ prob: OpaquePointer, column j: Int32, ind: inout [Int32], val: inout [Double]) -> Int? {
-        let m = Int(glp_get_num_rows(prob))
-        guard rows >= 1, Int(glp_get_num_cols(prob)) == columns, m >= rows, readRows == m, j >= 1, Int(j) <= columns,
-              ind.count > columns, val.count > columns, let rho = backTransform(prob, column: j, rows: m) else { return nil }
-        stamp &+= 1
-        if stamp == 0 {
-            mark.update(repeating: 0)
-            stamp = 1
-        }
-        let status = self.status, stamp = self.stamp, mark = self.mark, sum = self.sum, touched = self.touched
-        var count = 0
-        func touch(_ column: Int) {
-            if mark[column] != stamp {
-                mark[column] = stamp
-                sum[column] = 0
-                touched[count] = Int32(column)
-                count += 1
-            }
-        }
-        // GLPK's own rows (cuts added during the search), newest first: they
-        // head every column's list, so their products come first in each sum.
-        if m > rows {
-            if extraIndex.count < columns + 1 {
-                extraIndex = [Int32](repeating: 0, count: columns + 1)
-                extraValue = [Double](repeating: 0, count: columns + 1)
-            }
-            for i in stride(from: m, to: rows, by: -1) where rho[i] != 0 {
-                let length = Int(glp_get_mat_row(prob, Int32(i), &extraIndex, &extraValue))
-                guard length > 0 else { continue }
-                for t in 1...length {
-                    let column = Int(extraIndex[t])
-                    touch(column)
-                    let term = rho[i] * extraValue[t]
-                    if term != 0 { sum[column] += term }
-                }
-            }
-        }
-        // Where few rows have rho != 0, only the columns that meet them can
-        // have alpha != 0: find them by rows. Otherwise visit every column.
-        var nonzero = 0
-        for i in 1...rows where rho[i] != 0 { nonzero += 1 }
-        let sparse = nonzero * 8 < rows
-        if sparse {
-            for i in 1...rows where rho[i] != 0 {
-                for position in rowStart[i - 1]..<rowStart[i] { touch(Int(rowColumn[position])) }
-            }
-            var list = UnsafeMutableBufferPointer(rebasing: touched[0..<count])
-            list.sort()
-        }
-        var length = 0
-        // Auxiliary variables: alpha = -rho[i] for each non-basic row.
-        for i in 1...m where rho[i] != 0 && status[i] != GLP_BS {
-            length += 1
-            ind[length] = Int32(i)
-            val[length] = -rho[i]
-        }
-        // Structural ones, ascending, each sum starting from the products of GLPK's rows.
-        func visit(_ c: Int) {
-            guard status[m + c] != GLP_BS else { return }
-            let alpha = product(c, rho, from: mark[c] == stamp ? sum[c] : 0)
-            if alpha != 0 {
-                length += 1
-                ind[length] = Int32(m + c)
-                val[length] = alpha
-            }
-        }
-        if sparse {
-            for t in 0..<count { visit(Int(touched[t])) }
-        } else {
-            for c in 1...columns { visit(c) }
-        }
-        return length
-    }
 }
 
 #if DEBUG
 extension TableauRows {
-    /// Debug builds (the tests) compare every row with GLPK's own.
+    /// Debug builds (the tests) compare every ratio test with GLPK's own.
     struct Audit: Sendable {
-        /// Rows compared, rows that differed in any index or bit, and rows
-        /// computed while GLPK's own cut rows were in the problem.
-        var compared = 0, differed = 0, withCutRows = 0
         /// Pairs of ratio tests (`ratioTests`) compared with GLPK's on the
-        /// whole row, and those whose variable or entry differed.
-        var pivotsCompared = 0, pivotsDiffered = 0
+        /// whole row (`glp_eval_tab_row`, `glp_dual_rtest`), those whose
+        /// variable or entry differed in any bit, and those made while
+        /// GLPK's own cut rows were in the problem.
+        var pivotsCompared = 0, pivotsDiffered = 0, pivotsWithCutRows = 0
         /// Ratio tests that left columns unscored (the bound on their ratios).
         var pivotsStoppedEarly = 0
     }
@@ -386,27 +355,7 @@ extension TableauRows {
         return auditValue
     }
 
-    static func audit(_ prob: OpaquePointer, column j: Int32, rows: Int, length: Int, ind: [Int32], val: [Double]) {
-        let m = glp_get_num_rows(prob), n = glp_get_num_cols(prob)
-        var glpkIndex = [Int32](repeating: 0, count: Int(n) + 1)
-        var glpkValue = [Double](repeating: 0, count: Int(n) + 1)
-        let glpkLength = Int(glp_eval_tab_row(prob, m + j, &glpkIndex, &glpkValue))
-        var same = glpkLength == length
-        if same {
-            for t in stride(from: 1, through: length, by: 1)
-            where ind[t] != glpkIndex[t] || val[t].bitPattern != glpkValue[t].bitPattern {
-                same = false
-                break
-            }
-        }
-        auditLock.lock()
-        auditValue.compared += 1
-        if !same { auditValue.differed += 1 }
-        if Int(m) > rows { auditValue.withCutRows += 1 }
-        auditLock.unlock()
-    }
-
-    static func audit(_ prob: OpaquePointer, column j: Int32, pivots: [(k: Int32, alpha: Double)?]) {
+    static func audit(_ prob: OpaquePointer, column j: Int32, rows: Int, pivots: [(k: Int32, alpha: Double)?]) {
         let m = glp_get_num_rows(prob), n = glp_get_num_cols(prob)
         var index = [Int32](repeating: 0, count: Int(n) + 1)
         var value = [Double](repeating: 0, count: Int(n) + 1)
@@ -423,6 +372,7 @@ extension TableauRows {
         auditLock.lock()
         auditValue.pivotsCompared += 1
         if !same { auditValue.pivotsDiffered += 1 }
+        if Int(m) > rows { auditValue.pivotsWithCutRows += 1 }
         auditLock.unlock()
     }
 }
