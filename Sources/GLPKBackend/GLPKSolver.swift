@@ -385,7 +385,7 @@ private final class CallbackContext {
     var lastReport = ContinuousClock.now
     let columns: Int
     var reportedObjective: Double?
-    /// The tableau rows for branching (`chooseBranch`); nil: GLPK's own rule.
+    /// The ratio tests for branching (`chooseBranch`); nil: GLPK's own rule.
     var tableau: TableauRows?
     /// The node that `cutSeparator` was last called at, and how many times
     /// (a node that GLPK goes on with after pruning one of its branches

@@ -47,19 +47,19 @@ final class TableauRows {
     private var extraValue: [Double] = []
     /// GLPK's own rows (`rows + 1 ... readRows`) as of the last `readBasis`:
     /// row `rows + r` is entries `extraStart[r - 1] ..< extraStart[r]` of
-    /// `extraColumn` and `extraEntry`; `extraWeight[j]` is `sum |a_ij|`
-    /// over them, so that `weight(j)` bounds column `j`'s entries in every
-    /// row.
+    /// `extraColumn` and `extraEntry`. `weight[j]` is `columnWeight[j]`
+    /// plus `sum |a_ij|` over those rows: it bounds column `j`'s entries in
+    /// every row of the problem.
     private var extraStart: [Int] = [0]
     private var extraColumn: [Int32] = []
     private var extraEntry: [Double] = []
-    private var extraWeight: [Double] = []
+    private var weight: [Double] = []
     /// As of the last `readBasis`, over `readRows` rows: each variable's status
     /// and reduced cost (rows first, `1...m`, then columns, `m+1...m+n`), the
     /// reduced cost turned into the numerator of the dual ratio test
     /// (`numerator`, at least 0), and the non-basic columns that may enter:
     /// first those of numerator 0, in column order, then the others, sorted
-    /// by increasing `numerator / columnWeight` when a ratio test first
+    /// by increasing `numerator / weight` when a ratio test first
     /// reaches them (`sortedEntering`).
     private var status: [Int32] = []
     private var cost: [Double] = []
@@ -137,8 +137,8 @@ final class TableauRows {
         extraStart.append(0)
         extraColumn.removeAll(keepingCapacity: true)
         extraEntry.removeAll(keepingCapacity: true)
-        if extraWeight.count < columns + 1 { extraWeight = [Double](repeating: 0, count: columns + 1) }
-        for j in 0...columns { extraWeight[j] = 0 }
+        if weight.count < columns + 1 { weight = [Double](repeating: 0, count: columns + 1) }
+        for j in 0...columns { weight[j] = 0 }
         if m > rows {
             if extraIndex.count < columns + 1 {
                 extraIndex = [Int32](repeating: 0, count: columns + 1)
@@ -149,14 +149,15 @@ final class TableauRows {
                 for t in stride(from: 1, through: length, by: 1) {
                     extraColumn.append(extraIndex[t])
                     extraEntry.append(extraValue[t])
-                    extraWeight[Int(extraIndex[t])] += abs(extraValue[t])
+                    weight[Int(extraIndex[t])] += abs(extraValue[t])
                 }
                 extraStart.append(extraColumn.count)
             }
         }
+        for j in 0...columns { weight[j] = columnWeight[j] + weight[j] }
         entering.removeAll(keepingCapacity: true)
         var positive: [Int32] = []
-        for j in 1...columns where columnWeight[j] + extraWeight[j] > 0 {
+        for j in 1...columns where weight[j] > 0 {
             let stat = status[m + j]
             guard stat == GLP_NL || stat == GLP_NU || stat == GLP_NF else { continue }
             if numerator[m + j] == 0 { entering.append(Int32(j)) } else { positive.append(Int32(j)) }
@@ -258,7 +259,7 @@ final class TableauRows {
         for i in 1...m { largest = max(largest, abs(rho[i])) }
         let objective = glp_get_obj_dir(prob) == GLP_MIN ? 1.0 : -1.0
         // Local copies (no exclusivity checks on the class's properties in the loops).
-        let status = self.status, cost = self.cost, numerator = self.numerator, extraWeight = self.extraWeight
+        let status = self.status, cost = self.cost, numerator = self.numerator, weight = self.weight
         var order = entering
         // Per direction: the least ratio, the largest |alpha| at it, the variable.
         var teta = [Double.greatestFiniteMagnitude, .greatestFiniteMagnitude]
@@ -300,10 +301,8 @@ final class TableauRows {
         while index < order.count {
             if index == zeroEntering && !sortedEntering {
                 // The columns of positive numerator are reached: order them now (once per basis).
-                let weight = columnWeight
                 entering[zeroEntering...].sort { a, b in
-                    let ka = numerator[m + Int(a)] / (weight[Int(a)] + extraWeight[Int(a)])
-                    let kb = numerator[m + Int(b)] / (weight[Int(b)] + extraWeight[Int(b)])
+                    let ka = numerator[m + Int(a)] / weight[Int(a)], kb = numerator[m + Int(b)] / weight[Int(b)]
                     return ka != kb ? ka < kb : a < b
                 }
                 sortedEntering = true
@@ -314,7 +313,7 @@ final class TableauRows {
             if chosen[0] != nil && chosen[1] != nil {
                 // No ratio of this column (or of any after it) can be
                 // below, or equal to, both found.
-                let floor = numerator[m + c] / (largest * (columnWeight[c] + extraWeight[c])) * (1 - 1e-9)
+                let floor = numerator[m + c] / (largest * weight[c]) * (1 - 1e-9)
                 if floor > max(teta[0], teta[1]) {
                     stoppedEarly = true
                     break

@@ -3,7 +3,7 @@
 // GLPK's branch-and-cut with Driebeek and Tomlin's rule over a few
 // candidates (`MIPParameters.branchingCandidates`, chosen in GLPK's
 // callback): the same optimum as brute force and as GLPK's own rule; and
-// the backend's faster tableau rows: GLPK's own search, node for node.
+// the backend's faster ratio tests: GLPK's own search, node for node.
 
 @testable import GLPKBackend
 import LinearModel
@@ -98,7 +98,7 @@ struct BranchingTests {
         #expect(differed >= 3, "\(differed) searches differed from GLPK's own rule")
     }
 
-    @Test("the faster tableau rows and ratio tests: GLPK's own search node for node, every one equal bit for bit")
+    @Test("the faster ratio tests: GLPK's own search node for node, every one equal bit for bit")
     func sameSearchAsGLPK() throws {
         var random = TestRandom(seed: 23)
         let before = TableauRows.audited
