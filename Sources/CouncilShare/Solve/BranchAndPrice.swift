@@ -388,9 +388,17 @@ struct BranchAndPrice {
     var eliteSize: Int { 6 }
 
     /// The share of the time left for merging the incumbent with the complete
-    /// pool's LP (England at 60 s: 0.15 gap 0.045%, a quarter 0.046%, 0.4
-    /// 0.047%, 0.55 0.048%; each finds the same plans).
-    var relaxationMergeShare: Double { 0.15 }
+    /// pool's LP. England's fostering and adoption finds its best plan this
+    /// way within it; generated 317 x 4's back office and legal find nothing
+    /// better and took 6-7 s each at 0.15 (the share until 2026-12-02), which
+    /// their branch-and-cut now gets (317 x 4 at 60 s: 0.0035-0.0039% against
+    /// 0.0036-0.0056%; England 28.1 and 32.5 s against 28.7 and 33.6 s).
+    var relaxationMergeShare: Double { 0.05 }
+
+    /// The share of the time left for merging the incumbent with the other
+    /// elite plans (`merge`): a tenth until 2026-12-02, measured with
+    /// `relaxationMergeShare`.
+    var eliteMergeShare: Double { 0.05 }
 
     /// Completes the pool with every column that a plan better than the
     /// incumbent can use, and retires all others; nil (pool unchanged) when
@@ -962,12 +970,12 @@ struct BranchAndPrice {
         }
         /// Merges the incumbent with each other elite plan in turn, best first
         /// (`mergePlans`; a better plan becomes the incumbent, and the base of the
-        /// merges after it), for at most a tenth of the time left. Node
-        /// decisions are lifted meanwhile.
+        /// merges after it), for at most `eliteMergeShare` of the time left.
+        /// Node decisions are lifted meanwhile.
         func merge() {
             guard incumbent != nil, elite.count >= 2 else { return }
             let watch = Stopwatch()
-            let until = remaining.map { clock.seconds + 0.1 * $0 }
+            let until = remaining.map { clock.seconds + eliteMergeShare * $0 }
             let saved = master.rules
             master.apply([:])
             var index: LiveColumns?
