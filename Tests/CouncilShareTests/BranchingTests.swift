@@ -141,4 +141,49 @@ struct BranchingTests {
         #expect(after.pivotsStoppedEarly > before.pivotsStoppedEarly, "no ratio test left a column unscored")
         #endif
     }
+
+    /// Subset-row cuts on three rows (`Σ ⌊|g ∩ S| / 2⌋ x_g ≤ 1`) violated at
+    /// the node's LP values, most violated first: valid for every packing.
+    static func tripleSeparator(_ members: [[Int]]) -> @Sendable ([Double], Int, Int) -> [CutRow] {
+        { values, round, limit in
+            guard round < 3 else { return [] }
+            var found: [(CutRow, Double)] = []
+            for a in 0..<12 { for b in (a + 1)..<12 { for c in (b + 1)..<12 {
+                var variables: [Int] = [], lhs = 0.0
+                for (j, set) in members.enumerated() where [a, b, c].filter(set.contains).count >= 2 {
+                    variables.append(j)
+                    lhs += values[j]
+                }
+                if lhs > 1 + 1e-6 {
+                    found.append((CutRow(variables: variables, coefficients: variables.map { _ in 1 }, upper: 1), lhs))
+                }
+            } } }
+            return found.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
+        }
+    }
+
+    @Test("cuts at GLPK's nodes, chosen by the backend's estimate: the brute-force optimum; in debug builds every estimate is GLPK's, bit for bit")
+    func nodeCutsChosenAsGLPK() throws {
+        var random = TestRandom(seed: 31)
+        let before = TableauRows.audited
+        var withCuts = 0
+        for trial in 0..<60 {
+            let (model, members, covering, values) = Self.randomModel(&random, trial: trial)
+            let best = Self.bruteForce(members, covering: covering, values: values)
+            let solver = GLPKSolver(model: model)
+            var parameters = MIPParameters()
+            parameters.relativeGap = 0
+            parameters.cutSeparator = Self.tripleSeparator(members)
+            let result = solver.solve(parameters)
+            try Self.expectBruteForce(result, best, solver.model, "trial \(trial)")
+            if best != nil { withCuts += 1 }
+        }
+        #expect(withCuts >= 30, "\(withCuts) trials had a packing")
+        #if DEBUG
+        let after = TableauRows.audited
+        #expect(after.cutsCompared - before.cutsCompared >= 100, "\(after.cutsCompared - before.cutsCompared) cut estimates compared")
+        #expect(after.cutsWithCutRows > before.cutsWithCutRows, "no estimate was made with cut rows already in the problem")
+        #expect(after.cutsDiffered == 0, "\(after.cutsDiffered) cut estimates differed from GLPK's")
+        #endif
+    }
 }

@@ -677,17 +677,25 @@ struct BranchAndPrice {
                 var stamp = [Int](repeating: -1, count: support.count)
                 var round = 0
                 var seen = Set<SubsetRowCut>()
+                // The support by council, and the cut's weight by council (0 outside it, between calls).
+                var groupsOf = [[Int]](repeating: [], count: n)
+                for (council, groups) in supportOf where council < n { groupsOf[council] = groups }
+                var weightOf = [Int](repeating: 0, count: n)
                 func consider(_ cut: SubsetRowCut) {
                     guard seen.insert(cut).inserted else { return }
                     round += 1
+                    for (council, weight) in zip(cut.councils, cut.weights) { weightOf[council] = weight }
                     var lhs = 0.0
                     for council in cut.councils {
-                        for index in supportOf[council] ?? [] where stamp[index] != round {
+                        for index in groupsOf[council] where stamp[index] != round {
                             stamp[index] = round
-                            let coefficient = cut.coefficient(support[index].members)
+                            var total = 0
+                            for member in support[index].members { total += weightOf[member] }
+                            let coefficient = total / cut.denominator
                             if coefficient > 0 { lhs += Double(coefficient) * support[index].x }
                         }
                     }
+                    for council in cut.councils { weightOf[council] = 0 }
                     let violation = lhs - Double(cut.rightSide)
                     if violation > 1e-3 { found.append((service, cut, violation)) }
                 }
