@@ -68,8 +68,9 @@ final class TableauRows {
     private var zeroEntering = 0
     private var sortedEntering = false
     private var readRows = 0
-    /// Work space of `cutEstimate`: the cut by column (zero between calls)
-    /// and its row through the non-basic variables.
+    /// Work space of `cutEstimate`: the cut's coefficients by column while
+    /// its columns are checked (zero between calls), and its row through
+    /// the non-basic variables.
     private let dense: UnsafeMutableBufferPointer<Double>
     private var transformedIndex: UnsafeMutableBufferPointer<Int32>
     private var transformedValue: UnsafeMutableBufferPointer<Double>
@@ -376,18 +377,25 @@ extension TableauRows {
         }
         let dense = self.dense, transformedIndex = self.transformedIndex, transformedValue = self.transformedValue
         let status = self.status, cost = self.cost
+        // Each column of the model at most once, with a coefficient other than 0.
+        for t in 1...length {
+            let j = Int(index[t])
+            guard j >= 1, j <= columns, value[t] != 0, value[t].isFinite, dense[j] == 0 else {
+                for u in 1..<t { dense[Int(index[u])] = 0 }
+                return nil
+            }
+            dense[j] = value[t]
+        }
+        for t in 1...length { dense[Int(index[t])] = 0 }
         var norm = 0.0
         for t in 1...length {
             let j = Int(index[t])
-            guard j >= 1, j <= columns, dense[j] == 0 else { return nil }
-            dense[j] = value[t]
             norm += value[t] * value[t]
             if status[m + j] == GLP_BS {
                 let position = Int(glp_get_col_bind(prob, Int32(j)))
                 if position >= 1 && position <= m { rho[position] = value[t] }
             }
         }
-        defer { for t in 1...length { dense[Int(index[t])] = 0 } }
         glp_btran(prob, rho.baseAddress!)
         // Each column's sum starts from the cut's own coefficient, then
         // GLPK's cut rows, then the model's entries: GLPK's order.
