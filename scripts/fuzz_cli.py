@@ -173,12 +173,23 @@ def pick_path(rng, doc, numeric=False):
     return rng.choice(paths) if paths else None
 
 
+def listed(doc, key):
+    """doc[key] when it is a list (an earlier mutation may have made it anything), else []."""
+    value = doc.get(key, []) if isinstance(doc, dict) else []
+    return value if isinstance(value, list) else []
+
+
+def dicts(doc, key):
+    """The entries of `listed(doc, key)` that are objects."""
+    return [x for x in listed(doc, key) if isinstance(x, dict)]
+
+
 def council_ids(doc):
-    return [c.get("id") for c in doc.get("councils", []) if isinstance(c, dict)]
+    return [c.get("id") for c in listed(doc, "councils") if isinstance(c, dict)]
 
 
 def service_ids(doc):
-    return [s.get("id") for s in doc.get("services", []) if isinstance(s, dict)]
+    return [s.get("id") for s in listed(doc, "services") if isinstance(s, dict)]
 
 
 def m_delete_field(rng, doc):
@@ -223,9 +234,9 @@ def m_huge_numbers(rng, doc):
     kind = rng.choice(["spend", "volume", "spend_all", "volume_all", "scale", "controllable", "population",
                        "distance_cost", "setup_cost", "target", "km", "points", "mixed"])
     big = rng.choice([1e308, 1.7976931348623157e308, 1e300, 1e200, 1e150, 9.007199254740993e15])
-    rows = [r for r in doc.get("spend", []) if isinstance(r, dict)]
-    services = [s for s in doc.get("services", []) if isinstance(s, dict)]
-    councils = [c for c in doc.get("councils", []) if isinstance(c, dict)]
+    rows = [r for r in listed(doc, "spend") if isinstance(r, dict)]
+    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
+    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
     if kind == "spend" and rows:
         for row in rng.sample(rows, k=min(len(rows), rng.randint(1, 3))):
             row["spend"] = big
@@ -276,7 +287,7 @@ def m_negative(rng, doc):
                ("services", "distance_cost_per_km"), ("services", "setup_cost_per_member"),
                ("services", "setup_years")]
     section, field = rng.choice(targets)
-    items = [x for x in doc.get(section, []) if isinstance(x, dict)]
+    items = [x for x in listed(doc, section) if isinstance(x, dict)]
     if items:
         item = rng.choice(items)
         item[field] = -abs(item.get(field, 1) if isinstance(item.get(field), (int, float)) else 1) or -1
@@ -293,22 +304,22 @@ def m_negative(rng, doc):
 
 
 def m_zero_volume(rng, doc):
-    for row in doc.get("spend", []):
+    for row in listed(doc, "spend"):
         if isinstance(row, dict):
             row["volume"] = 0
     if rng.random() < 0.3:
-        for council in doc.get("councils", []):
+        for council in listed(doc, "councils"):
             if isinstance(council, dict):
                 council["population"] = 0
     return doc
 
 
 def m_zero_spend(rng, doc):
-    for row in doc.get("spend", []):
+    for row in listed(doc, "spend"):
         if isinstance(row, dict):
             row["spend"] = 0
     if rng.random() < 0.3:
-        for council in doc.get("councils", []):
+        for council in listed(doc, "councils"):
             if isinstance(council, dict):
                 council["controllable_spend"] = 0
         doc["target"] = {"min_saving_fraction": rng.choice([0, 0.018])}
@@ -323,15 +334,15 @@ def m_empty_lists(rng, doc):
     if choice in ("councils", "services", "spend"):
         doc[choice] = []
     elif choice == "tiers":
-        for service in doc.get("services", []):
+        for service in listed(doc, "services"):
             if isinstance(service, dict):
                 service["tiers"] = []
     elif choice == "points":
-        service = rng.choice(doc["services"]) if doc.get("services") else None
+        service = rng.choice(listed(doc, "services")) if listed(doc, "services") else None
         if isinstance(service, dict):
             service["cost_curve"] = {"points": rng.choice([[], [[]], [[0, 0]], [[0]], [[0, 0, 0], [1, 1, 1]]])}
     elif choice == "adjacency_pair":
-        doc["adjacency"] = doc.get("adjacency", []) + [rng.choice([[], ["x"], [None, None]])]
+        doc["adjacency"] = listed(doc, "adjacency") + [rng.choice([[], ["x"], [None, None]])]
     elif choice == "parties_pair":
         doc["incompatible_parties"] = [rng.choice([[], ["LAB"], ["LAB", "LAB"], ["LAB", ""]])]
     elif choice == "all_optional":
@@ -347,9 +358,9 @@ def m_empty_lists(rng, doc):
 def m_duplicate_ids(rng, doc):
     choice = rng.choice(["council", "service", "spend_row", "same_id_other_name", "distance_contradiction",
                          "adjacency_twice", "council_to_itself"])
-    councils = [c for c in doc.get("councils", []) if isinstance(c, dict)]
-    services = [s for s in doc.get("services", []) if isinstance(s, dict)]
-    rows = [r for r in doc.get("spend", []) if isinstance(r, dict)]
+    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
+    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
+    rows = [r for r in listed(doc, "spend") if isinstance(r, dict)]
     ids = council_ids(doc)
     if choice == "council" and councils:
         doc["councils"].append(copy.deepcopy(rng.choice(councils)))
@@ -361,22 +372,22 @@ def m_duplicate_ids(rng, doc):
         councils[1]["id"] = councils[0]["id"]
     elif choice == "distance_contradiction" and len(ids) >= 2:
         a, b = rng.sample(ids, 2)
-        doc["distances"] = doc.get("distances", []) + [{"a": a, "b": b, "km": 5}, {"a": b, "b": a, "km": 6}]
+        doc["distances"] = listed(doc, "distances") + [{"a": a, "b": b, "km": 5}, {"a": b, "b": a, "km": 6}]
     elif choice == "adjacency_twice" and len(ids) >= 2:
         a, b = rng.sample(ids, 2)
-        doc["adjacency"] = doc.get("adjacency", []) + [[a, b], [b, a], [a, b]]
+        doc["adjacency"] = listed(doc, "adjacency") + [[a, b], [b, a], [a, b]]
     elif ids:
         a = rng.choice(ids)
         key = rng.choice(["adjacency", "distances", "forbidden_pairs", "keep_together"])
         if key == "adjacency":
-            doc[key] = doc.get(key, []) + [[a, a]]
+            doc[key] = listed(doc, key) + [[a, a]]
         elif key == "distances":
-            doc[key] = doc.get(key, []) + [{"a": a, "b": a, "km": 0}]
+            doc[key] = listed(doc, key) + [{"a": a, "b": a, "km": 0}]
         else:
             entry = {"a": a, "b": a}
             if key == "keep_together" and services:
                 entry["service"] = services[0].get("id")
-            doc[key] = doc.get(key, []) + [entry]
+            doc[key] = listed(doc, key) + [entry]
     return doc
 
 
@@ -393,29 +404,29 @@ def m_unknown_refs(rng, doc):
     elif choice == "spend_service":
         doc.setdefault("spend", []).append({"council": a, "service": ghost_service, "spend": 1000, "volume": 10})
     elif choice == "forbidden":
-        doc["forbidden_pairs"] = doc.get("forbidden_pairs", []) + [{"a": a, "b": ghost}]
+        doc["forbidden_pairs"] = listed(doc, "forbidden_pairs") + [{"a": a, "b": ghost}]
     elif choice == "forbidden_service":
-        doc["forbidden_pairs"] = doc.get("forbidden_pairs", []) + [{"a": a, "b": a + "x", "service": ghost_service}]
+        doc["forbidden_pairs"] = listed(doc, "forbidden_pairs") + [{"a": a, "b": a + "x", "service": ghost_service}]
     elif choice == "keep":
-        doc["keep_together"] = doc.get("keep_together", []) + [{"a": ghost, "b": a, "service": s}]
+        doc["keep_together"] = listed(doc, "keep_together") + [{"a": ghost, "b": a, "service": s}]
     elif choice == "keep_service":
         b = rng.choice(ids) if ids else a
-        doc["keep_together"] = doc.get("keep_together", []) + [{"a": a, "b": b, "service": ghost_service}]
+        doc["keep_together"] = listed(doc, "keep_together") + [{"a": a, "b": b, "service": ghost_service}]
     elif choice == "keep_no_service":
         b = rng.choice(ids) if ids else a
-        doc["keep_together"] = doc.get("keep_together", []) + [{"a": a, "b": b}]
+        doc["keep_together"] = listed(doc, "keep_together") + [{"a": a, "b": b}]
     elif choice == "opt_out":
-        doc["opt_out"] = doc.get("opt_out", []) + [{"council": ghost, "service": s}]
+        doc["opt_out"] = listed(doc, "opt_out") + [{"council": ghost, "service": s}]
     elif choice == "opt_out_service":
-        doc["opt_out"] = doc.get("opt_out", []) + [{"council": a, "service": ghost_service}]
+        doc["opt_out"] = listed(doc, "opt_out") + [{"council": a, "service": ghost_service}]
     elif choice == "adjacency":
-        doc["adjacency"] = doc.get("adjacency", []) + [[a, ghost]]
+        doc["adjacency"] = listed(doc, "adjacency") + [[a, ghost]]
     elif choice == "distances":
-        doc["distances"] = doc.get("distances", []) + [{"a": ghost, "b": a, "km": 3}]
+        doc["distances"] = listed(doc, "distances") + [{"a": ghost, "b": a, "km": 3}]
     elif choice == "objective":
         doc["objective"] = rng.choice(["min_cost", "MAX_SAVING", "", "min-groups"])
     elif choice == "tier":
-        for service in doc.get("services", []):
+        for service in listed(doc, "services"):
             if isinstance(service, dict):
                 service["tiers"] = ["no_such_tier"]
     else:
@@ -424,7 +435,7 @@ def m_unknown_refs(rng, doc):
 
 
 def m_identical_coordinates(rng, doc):
-    councils = [c for c in doc.get("councils", []) if isinstance(c, dict)]
+    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
     if len(councils) >= 2:
         a, b = rng.sample(councils, 2)
         b["lat"], b["lon"] = a.get("lat"), a.get("lon")
@@ -432,7 +443,7 @@ def m_identical_coordinates(rng, doc):
             for c in councils:
                 c["lat"], c["lon"] = a.get("lat"), a.get("lon")
         if rng.random() < 0.3:
-            for service in doc.get("services", []):
+            for service in listed(doc, "services"):
                 if isinstance(service, dict):
                     service["max_distance_km"] = 0
     if rng.random() < 0.2 and councils:
@@ -443,7 +454,7 @@ def m_identical_coordinates(rng, doc):
 
 def m_max_members(rng, doc):
     value = rng.choice([2, 64, 64, 65, 1, 0, 2.5, 1e20, 63.9999999])
-    for service in doc.get("services", []):
+    for service in listed(doc, "services"):
         if isinstance(service, dict):
             service["max_members"] = value
             if value == 64 and rng.random() < 0.6:
@@ -454,14 +465,14 @@ def m_max_members(rng, doc):
 
 
 def m_max_distance_zero(rng, doc):
-    for service in doc.get("services", []):
+    for service in listed(doc, "services"):
         if isinstance(service, dict) and rng.random() < 0.8:
             service["max_distance_km"] = rng.choice([0, 0, 1e-300, -0.0])
     return doc
 
 
 def m_setup_years_tiny(rng, doc):
-    for service in doc.get("services", []):
+    for service in listed(doc, "services"):
         if isinstance(service, dict):
             service["setup_years"] = rng.choice([1e-300, 5e-324, 1e-308, 1e-10])
             if rng.random() < 0.5:
@@ -483,7 +494,7 @@ def concave_points(rng, count, fixed=0.0):
 
 
 def m_piecewise(rng, doc):
-    services = [s for s in doc.get("services", []) if isinstance(s, dict)]
+    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
     if not services:
         return doc
     kind = rng.choice(["two", "thousand", "thousand", "flat", "nonconcave", "decreasing", "first_nonzero",
@@ -592,7 +603,7 @@ def m_duplicate_keys(rng, doc):
 
 def m_strings(rng, doc):
     """Odd strings: very long, unicode, control characters, quotes, empty."""
-    councils = [c for c in doc.get("councils", []) if isinstance(c, dict)]
+    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
     value = rng.choice(["x" * 100000, "", " ", "\u0000", "é\u0301", "🏛️", "\"quoted\"", "a\nb", "\u202e", "%s%n",
                         "../../etc/passwd", "E07000117\u0000"])
     field = rng.choice(["id", "name", "tier", "party"])
@@ -610,7 +621,7 @@ def m_strings(rng, doc):
 
 
 def m_keep_together(rng, doc):
-    ids, services = council_ids(doc), [s for s in doc.get("services", []) if isinstance(s, dict)]
+    ids, services = council_ids(doc), [s for s in listed(doc, "services") if isinstance(s, dict)]
     if len(ids) < 2 or not services:
         return doc
     service = rng.choice(services).get("id")
@@ -621,7 +632,7 @@ def m_keep_together(rng, doc):
     elif choice == "forbidden":
         a, b = rng.sample(ids, 2)
         doc["keep_together"] = [{"a": a, "b": b, "service": service}]
-        doc["forbidden_pairs"] = doc.get("forbidden_pairs", []) + [{"a": b, "b": a}]
+        doc["forbidden_pairs"] = listed(doc, "forbidden_pairs") + [{"a": b, "b": a}]
     elif choice == "many":
         pairs = [(x, y) for i, x in enumerate(ids) for y in ids[i + 1:]]
         doc["keep_together"] = [{"a": x, "b": y, "service": service}
@@ -652,7 +663,7 @@ def m_numeric_edge(rng, doc):
 
 
 def m_contiguous(rng, doc):
-    for service in doc.get("services", []):
+    for service in listed(doc, "services"):
         if isinstance(service, dict):
             service["contiguous"] = rng.choice([True, True, "yes", 1, None])
     if rng.random() < 0.5:
@@ -664,14 +675,14 @@ def m_unknown_field(rng, doc):
     where = rng.choice(["top", "council", "service", "spend", "curve"])
     if where == "top":
         doc["extra_field"] = 1
-    elif where == "council" and doc.get("councils"):
-        rng.choice(doc["councils"])["populaton"] = 5
-    elif where == "service" and doc.get("services"):
-        rng.choice(doc["services"])["max_member"] = 3
-    elif where == "spend" and doc.get("spend"):
-        rng.choice(doc["spend"])["cost"] = 3
-    elif doc.get("services"):
-        rng.choice(doc["services"])["cost_curve"] = rng.choice([
+    elif where == "council" and dicts(doc, "councils"):
+        rng.choice(dicts(doc, "councils"))["populaton"] = 5
+    elif where == "service" and dicts(doc, "services"):
+        rng.choice(dicts(doc, "services"))["max_member"] = 3
+    elif where == "spend" and dicts(doc, "spend"):
+        rng.choice(dicts(doc, "spend"))["cost"] = 3
+    elif dicts(doc, "services"):
+        rng.choice(dicts(doc, "services"))["cost_curve"] = rng.choice([
             {"power": {"scale": 1, "exponent": 0.9}, "points": [[0, 0], [1, 1]]}, {"linear": 1},
             {"power": {"scale": 1}}, {"power": {"scale": 1, "exponent": 1.5}}, {"power": {"scale": 1, "exponent": 0}},
             {"power": {"scale": 0, "exponent": 0.5}}, {"power": [1, 0.9]}, {}])
@@ -681,7 +692,7 @@ def m_unknown_field(rng, doc):
 def m_many_councils(rng, doc):
     """Scale the instance up: copies of the councils nearby (3-30 copies, up to ~450
     councils, densely packed), so that time limits matter."""
-    councils = [c for c in doc.get("councils", []) if isinstance(c, dict)]
+    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
     if not councils:
         return doc
     copies = rng.choice([3, 5, 8, 15, 30])
@@ -693,15 +704,15 @@ def m_many_councils(rng, doc):
             if isinstance(d.get("lat"), (int, float)):
                 d["lat"] = d["lat"] + rng.uniform(-0.3, 0.3)
             new_councils.append(d)
-        for row in doc.get("spend", []):
+        for row in listed(doc, "spend"):
             if isinstance(row, dict):
                 r = dict(row)
                 r["council"] = "%s_%d" % (row.get("council"), k)
                 new_rows.append(r)
     doc["councils"] = councils + new_councils
-    doc["spend"] = doc.get("spend", []) + new_rows
+    doc["spend"] = listed(doc, "spend") + new_rows
     if rng.random() < 0.5:
-        for service in doc.get("services", []):
+        for service in listed(doc, "services"):
             if isinstance(service, dict):
                 service["max_members"] = rng.choice([8, 16, 64])
                 service.pop("max_distance_km", None)
@@ -715,9 +726,9 @@ def m_at_limits(rng, doc):
     """Values at (or just past) the documented input limits: money, volume and
     curve values 1e13, distances 1e5 km, setup_years 0.01 / 1000, 64 members."""
     edge = rng.choice([1e13, 1e13, 9.999999999999e12, 1.0000000000000002e13, 1e-13, 5e-324])
-    rows = [r for r in doc.get("spend", []) if isinstance(r, dict)]
-    services = [s for s in doc.get("services", []) if isinstance(s, dict)]
-    councils = [c for c in doc.get("councils", []) if isinstance(c, dict)]
+    rows = [r for r in listed(doc, "spend") if isinstance(r, dict)]
+    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
+    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
     for _ in range(rng.randint(1, 4)):
         kind = rng.choice(["spend", "volume", "scale", "points", "km", "max_km", "setup_years", "setup_cost",
                            "distance_cost", "members", "fraction", "target", "controllable", "population"])
