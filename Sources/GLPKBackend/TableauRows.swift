@@ -68,10 +68,8 @@ final class TableauRows {
     private var zeroEntering = 0
     private var sortedEntering = false
     private var readRows = 0
-    /// Work space of `cutEstimate`: the cut's coefficients by column while
-    /// its columns are checked (zero between calls), and its row through
-    /// the non-basic variables.
-    private let dense: UnsafeMutableBufferPointer<Double>
+    /// Work space of `cutEstimate`: the cut's row through the non-basic
+    /// variables.
     private var transformedIndex: UnsafeMutableBufferPointer<Int32>
     private var transformedValue: UnsafeMutableBufferPointer<Double>
 
@@ -105,8 +103,6 @@ final class TableauRows {
         sum = .allocate(capacity: columns + 1)
         mark = .allocate(capacity: columns + 1)
         mark.initialize(repeating: 0)
-        dense = .allocate(capacity: columns + 1)
-        dense.initialize(repeating: 0)
         transformedIndex = .allocate(capacity: rows + columns + 1)
         transformedValue = .allocate(capacity: rows + columns + 1)
     }
@@ -114,7 +110,7 @@ final class TableauRows {
     deinit {
         columnStart.deallocate()
         columnRow.deallocate()
-        for buffer in [columnValue, columnWeight, rho, sum, dense, transformedValue] { buffer.deallocate() }
+        for buffer in [columnValue, columnWeight, rho, sum, transformedValue] { buffer.deallocate() }
         mark.deallocate()
         transformedIndex.deallocate()
     }
@@ -375,21 +371,20 @@ extension TableauRows {
             transformedIndex = .allocate(capacity: m + columns + 1)
             transformedValue = .allocate(capacity: m + columns + 1)
         }
-        let dense = self.dense, transformedIndex = self.transformedIndex, transformedValue = self.transformedValue
+        let transformedIndex = self.transformedIndex, transformedValue = self.transformedValue
         let status = self.status, cost = self.cost
-        // Each column of the model at most once, with a coefficient other than 0.
-        for t in 1...length {
-            let j = Int(index[t])
-            guard j >= 1, j <= columns, value[t] != 0, value[t].isFinite, dense[j] == 0 else {
-                for u in 1..<t { dense[Int(index[u])] = 0 }
-                return nil
-            }
-            dense[j] = value[t]
-        }
-        for t in 1...length { dense[Int(index[t])] = 0 }
+        // Each column's sum starts from the cut's own coefficient, then
+        // GLPK's cut rows, then the model's entries: GLPK's order. The mark
+        // also checks that each column of the model comes at most once,
+        // with a coefficient other than 0.
+        let stamp = nextStamp()
+        let mark = self.mark, sum = self.sum
         var norm = 0.0
         for t in 1...length {
             let j = Int(index[t])
+            guard j >= 1, j <= columns, value[t] != 0, value[t].isFinite, mark[j] != stamp else { return nil }
+            mark[j] = stamp
+            sum[j] = value[t]
             norm += value[t] * value[t]
             if status[m + j] == GLP_BS {
                 let position = Int(glp_get_col_bind(prob, Int32(j)))
@@ -397,14 +392,6 @@ extension TableauRows {
             }
         }
         glp_btran(prob, rho.baseAddress!)
-        // Each column's sum starts from the cut's own coefficient, then
-        // GLPK's cut rows, then the model's entries: GLPK's order.
-        let stamp = nextStamp()
-        let mark = self.mark, sum = self.sum
-        for t in 1...length {
-            mark[Int(index[t])] = stamp
-            sum[Int(index[t])] = value[t]
-        }
         sumExtraRows(rho, rows: m, stamp: stamp)
         var count = 0, y = 0.0
         for i in 1...m where status[i] != GLP_BS && rho[i] != 0 {
