@@ -3,6 +3,7 @@
 // not change any answer: the same optima as branch-and-price alone, and as
 // brute force where brute force can go.
 import Foundation
+import LinearModel
 import Testing
 @testable import CouncilShare
 
@@ -124,6 +125,30 @@ struct CompletePoolTests {
         }
         // Not vacuous: the whole pool's search ran in some of these.
         #expect(wholePool > 0)
+    }
+
+    /// When a search of `splitPoolMIP` counts as settled, so that it stops the
+    /// others: GLPK proved it, or its bound came down to the cutoff (then
+    /// `MIPParameters.cutoff` stops GLPK, which reports it as interrupted).
+    /// Until 2026-12-02 only the first counted: generated 317 x 4's back
+    /// office had its whole pool settled at 211 s of a 300-s run, and a
+    /// piece went on to the split's deadline, 250 s.
+    @Test("a split search is settled once proven or cut off, not when stopped above the cutoff")
+    func settledSearches() {
+        typealias Outcome = BranchAndPrice.PieceOutcome
+        let cutoff = 100.0
+        for termination in [Termination.optimal, .infeasible] {
+            #expect(Outcome(termination: termination, bound: nil, plan: nil, nodes: 1).settles(below: cutoff))
+        }
+        for termination in [Termination.interrupted, .timeLimit] {
+            #expect(Outcome(termination: termination, bound: 100, plan: nil, nodes: 1).settles(below: cutoff))
+            #expect(Outcome(termination: termination, bound: 99, plan: nil, nodes: 1).settles(below: cutoff))
+            #expect(!Outcome(termination: termination, bound: 100.001, plan: nil, nodes: 1).settles(below: cutoff))
+            #expect(!Outcome(termination: termination, bound: nil, plan: nil, nodes: 1).settles(below: cutoff))
+        }
+        for termination in [Termination.failed, .unbounded] {
+            #expect(!Outcome(termination: termination, bound: 50, plan: nil, nodes: 1).settles(below: cutoff))
+        }
     }
 
     /// `export` stops once the pool is complete instead of solving the MIP too:
