@@ -185,11 +185,11 @@ def dicts(doc, key):
 
 
 def council_ids(doc):
-    return [c.get("id") for c in listed(doc, "councils") if isinstance(c, dict)]
+    return [c.get("id") for c in dicts(doc, "councils")]
 
 
 def service_ids(doc):
-    return [s.get("id") for s in listed(doc, "services") if isinstance(s, dict)]
+    return [s.get("id") for s in dicts(doc, "services")]
 
 
 def m_delete_field(rng, doc):
@@ -234,9 +234,9 @@ def m_huge_numbers(rng, doc):
     kind = rng.choice(["spend", "volume", "spend_all", "volume_all", "scale", "controllable", "population",
                        "distance_cost", "setup_cost", "target", "km", "points", "mixed"])
     big = rng.choice([1e308, 1.7976931348623157e308, 1e300, 1e200, 1e150, 9.007199254740993e15])
-    rows = [r for r in listed(doc, "spend") if isinstance(r, dict)]
-    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
-    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
+    rows = dicts(doc, "spend")
+    services = dicts(doc, "services")
+    councils = dicts(doc, "councils")
     if kind == "spend" and rows:
         for row in rng.sample(rows, k=min(len(rows), rng.randint(1, 3))):
             row["spend"] = big
@@ -287,7 +287,7 @@ def m_negative(rng, doc):
                ("services", "distance_cost_per_km"), ("services", "setup_cost_per_member"),
                ("services", "setup_years")]
     section, field = rng.choice(targets)
-    items = [x for x in listed(doc, section) if isinstance(x, dict)]
+    items = dicts(doc, section)
     if items:
         item = rng.choice(items)
         item[field] = -abs(item.get(field, 1) if isinstance(item.get(field), (int, float)) else 1) or -1
@@ -358,9 +358,9 @@ def m_empty_lists(rng, doc):
 def m_duplicate_ids(rng, doc):
     choice = rng.choice(["council", "service", "spend_row", "same_id_other_name", "distance_contradiction",
                          "adjacency_twice", "council_to_itself"])
-    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
-    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
-    rows = [r for r in listed(doc, "spend") if isinstance(r, dict)]
+    councils = dicts(doc, "councils")
+    services = dicts(doc, "services")
+    rows = dicts(doc, "spend")
     ids = council_ids(doc)
     if choice == "council" and councils:
         doc["councils"].append(copy.deepcopy(rng.choice(councils)))
@@ -435,7 +435,7 @@ def m_unknown_refs(rng, doc):
 
 
 def m_identical_coordinates(rng, doc):
-    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
+    councils = dicts(doc, "councils")
     if len(councils) >= 2:
         a, b = rng.sample(councils, 2)
         b["lat"], b["lon"] = a.get("lat"), a.get("lon")
@@ -494,7 +494,7 @@ def concave_points(rng, count, fixed=0.0):
 
 
 def m_piecewise(rng, doc):
-    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
+    services = dicts(doc, "services")
     if not services:
         return doc
     kind = rng.choice(["two", "thousand", "thousand", "flat", "nonconcave", "decreasing", "first_nonzero",
@@ -603,7 +603,7 @@ def m_duplicate_keys(rng, doc):
 
 def m_strings(rng, doc):
     """Odd strings: very long, unicode, control characters, quotes, empty."""
-    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
+    councils = dicts(doc, "councils")
     value = rng.choice(["x" * 100000, "", " ", "\u0000", "é\u0301", "🏛️", "\"quoted\"", "a\nb", "\u202e", "%s%n",
                         "../../etc/passwd", "E07000117\u0000"])
     field = rng.choice(["id", "name", "tier", "party"])
@@ -621,7 +621,7 @@ def m_strings(rng, doc):
 
 
 def m_keep_together(rng, doc):
-    ids, services = council_ids(doc), [s for s in listed(doc, "services") if isinstance(s, dict)]
+    ids, services = council_ids(doc), dicts(doc, "services")
     if len(ids) < 2 or not services:
         return doc
     service = rng.choice(services).get("id")
@@ -692,7 +692,7 @@ def m_unknown_field(rng, doc):
 def m_many_councils(rng, doc):
     """Scale the instance up: copies of the councils nearby (3-30 copies, up to ~450
     councils, densely packed), so that time limits matter."""
-    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
+    councils = dicts(doc, "councils")
     if not councils:
         return doc
     copies = rng.choice([3, 5, 8, 15, 30])
@@ -726,9 +726,9 @@ def m_at_limits(rng, doc):
     """Values at (or just past) the documented input limits: money, volume and
     curve values 1e13, distances 1e5 km, setup_years 0.01 / 1000, 64 members."""
     edge = rng.choice([1e13, 1e13, 9.999999999999e12, 1.0000000000000002e13, 1e-13, 5e-324])
-    rows = [r for r in listed(doc, "spend") if isinstance(r, dict)]
-    services = [s for s in listed(doc, "services") if isinstance(s, dict)]
-    councils = [c for c in listed(doc, "councils") if isinstance(c, dict)]
+    rows = dicts(doc, "spend")
+    services = dicts(doc, "services")
+    councils = dicts(doc, "councils")
     for _ in range(rng.randint(1, 4)):
         kind = rng.choice(["spend", "volume", "scale", "points", "km", "max_km", "setup_years", "setup_cost",
                            "distance_cost", "members", "fraction", "target", "controllable", "population"])

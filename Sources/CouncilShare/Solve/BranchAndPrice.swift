@@ -988,10 +988,15 @@ struct BranchAndPrice {
         /// (`mergePlans`; a better plan becomes the incumbent, and the base of the
         /// merges after it), for at most `eliteMergeShare` of the time left.
         /// Node decisions are lifted meanwhile.
+        /// When a merge given `share` of the time left must stop (at most
+        /// `mergeSecondsCap` from now; nil, untimed, without a limit).
+        func mergeDeadline(_ share: Double) -> Double? {
+            remaining.map { clock.seconds + min(mergeSecondsCap, share * $0) }
+        }
         func merge() {
             guard incumbent != nil, elite.count >= 2 else { return }
             let watch = Stopwatch()
-            let until = remaining.map { clock.seconds + min(mergeSecondsCap, eliteMergeShare * $0) }
+            let until = mergeDeadline(eliteMergeShare)
             let saved = master.rules
             master.apply([:])
             var index: LiveColumns?
@@ -1101,7 +1106,7 @@ struct BranchAndPrice {
             let values = master.groupValues(lp)
             let support = master.columns.indices.filter { values[$0] > 1e-6 }.map { master.columns[$0] }
             let watch = Stopwatch()
-            let until = remaining.map { clock.seconds + min(mergeSecondsCap, relaxationMergeShare * $0) }
+            let until = mergeDeadline(relaxationMergeShare)
             if let plan = mergePlans(master, index: LiveColumns(master), base: found.groups, with: support, deadline: until) {
                 offer(plan)
             }
