@@ -171,6 +171,20 @@ public final class GLPKSolver {
     public struct Basis: Sendable {
         var rows: [Int8]
         var columns: [Int8]
+
+        /// Whether variable `column` (0-based) is basic.
+        public func isBasic(column: Int) -> Bool { columns[column] == Int8(GLP_BS) }
+
+        /// Whether row `row`'s auxiliary variable (0-based) is basic: the row is slack.
+        public func isBasic(row: Int) -> Bool { rows[row] == Int8(GLP_BS) }
+
+        /// The same basis over some of the rows and variables (0-based, in the
+        /// copy's order); still a basis when every basic variable kept is
+        /// matched by a row kept, as when the rows dropped are slack (their
+        /// own auxiliary variables basic) and the variables dropped non-basic.
+        public func keeping(rows keptRows: [Int], columns kept: [Int]) -> Basis {
+            Basis(rows: keptRows.map { rows[$0] }, columns: kept.map { columns[$0] })
+        }
     }
 
     /// The current basis, to restart a later solve from (e.g. a child node from its parent's).
@@ -276,6 +290,7 @@ public final class GLPKSolver {
             control.tm_lim = GLPKSolver.milliseconds(max(0.001, limit - GLPKSolver.seconds(since: start)))
         }
         control.br_tech = GLP_BR_DTH
+        control.pp_tech = parameters.nodePreprocessing ? GLP_PP_ALL : GLP_PP_ROOT
         control.bt_tech = GLP_BT_BLB
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }

@@ -127,6 +127,69 @@ struct CompletePoolTests {
         #expect(wholePool > 0)
     }
 
+    /// The copy that GLPK searches over a complete pool
+    /// (`GroupMaster.snapshotWithBasis`) leaves out the retired columns that
+    /// are not basic and the cut rows that are slack, and keeps the LP's value
+    /// and the optimum.
+    @Test("GLPK's copy of a complete pool: no retired columns, no slack cuts, the same LP and optimum")
+    func leanCopy() throws {
+        var dropped = 0
+        for seed in 1...4 { try leanCopy(seed: seed, dropped: &dropped) }
+        // Not vacuous: some cuts were slack and left out.
+        #expect(dropped > 0)
+    }
+
+    func leanCopy(seed: Int, dropped: inout Int) throws {
+        let problem = try generatedProblem(councils: 22, services: 1, seed: seed)
+        let (engine, _) = ExactSolver(problem: problem).makeEngine()
+        let optimum = ExactSolver(problem: problem).solve()
+        #expect(optimum.status == .optimal)
+        let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
+        var groups: [GroupColumn] = []
+        engine.enumerators[0].enumerate(prices: GroupPrices.savings(councils: problem.councilCount), threshold: 0) { column, _ in
+            groups.append(column)
+        }
+        master.add(groups)
+        for _ in 0..<4 {
+            let lp = master.solveRelaxation(timeLimit: nil)
+            try #require(lp.termination == .optimal)
+            if engine.separateSubsetRowCuts(master, lp: lp, larger: true, unions: true) == 0 { break }
+        }
+        // Retire every second column outside the optimal plan (a stand-in for
+        // fixing by reduced cost: none of them is in a better plan).
+        let best = Set(optimum.groups)
+        master.retire { offset in best.contains(master.columns[offset]) || offset % 2 == 0 }
+        let lp = master.solveRelaxation(timeLimit: nil)
+        try #require(lp.termination == .optimal)
+        let snapshot = master.snapshotWithBasis()
+        let kept = Set(snapshot.columns)
+        let live = master.columns.indices.filter { !master.retired[$0] }.map { master.columns[$0] }
+        #expect(live.allSatisfy(kept.contains), "seed \(seed): a live column left out")
+        #expect(snapshot.columns.count < master.columns.count, "seed \(seed): no retired column left out")
+        let masterCuts = master.cuts[0].map(\.cut)
+        #expect(snapshot.cuts.allSatisfy { masterCuts.contains($0.cut) })
+        // Left out only if slack at the LP's solution (within a tolerance: a basic slack may sit at 0).
+        let values = master.groupValues(lp)
+        for cut in masterCuts where !snapshot.cuts.contains(where: { $0.cut == cut }) {
+            var lhs = 0.0
+            for (offset, column) in master.columns.enumerated() where values[offset] > 0 {
+                lhs += values[offset] * Double(cut.coefficient(column.members))
+            }
+            #expect(lhs <= Double(cut.rightSide) + 1e-9, "seed \(seed): a dropped cut is violated")
+        }
+        let copy = GroupMaster(snapshot)
+        let copyLP = copy.solveRelaxation(timeLimit: nil)
+        #expect(abs(copyLP.objective - lp.objective) <= 1e-7 * max(1, abs(lp.objective)),
+                "seed \(seed): LP \(copyLP.objective) vs \(lp.objective)")
+        var parameters = MIPParameters()
+        parameters.nodePreprocessing = false
+        let (result, chosen) = copy.solveMIP(parameters)
+        #expect(result.termination == .optimal)
+        #expect(sameMoney(chosen.reduce(0) { $0 + copy.columns[$1].saving }, optimum.totalSaving),
+                "seed \(seed): \(String(describing: result.objective)) vs \(optimum.totalSaving)")
+        dropped += masterCuts.count - snapshot.cuts.count
+    }
+
     /// When a search of `splitPoolMIP` counts as settled, so that it stops the
     /// others: GLPK proved it, or its bound came down to the cutoff (then
     /// `MIPParameters.cutoff` stops GLPK, which reports it as interrupted).

@@ -145,14 +145,18 @@ extension BranchAndPrice {
         }
         master.apply([:])
         let queue = (parts + kept).sorted { $0.bound > $1.bound }
+        // The pool's own LP again (the last one solved had a piece's decisions): the
+        // copy keeps the cuts that are tight in it, and starts from its basis.
+        _ = master.solveRelaxation(timeLimit: remaining)
         let snapshot = master.snapshotWithBasis()
         let until = clock.seconds + (seconds.map { min($0, remaining ?? $0) } ?? remaining ?? .infinity)
         let clock = self.clock
         var parameters = MIPParameters()
         parameters.relativeGap = gap
+        parameters.nodePreprocessing = false  // set packing (see `MIPParameters`)
         parameters.branchingCandidates = branchingCandidates
         let offered = Locked(0)
-        if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, offered: offered) }
+        if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, columns: snapshot.columns, offered: offered) }
         parameters.shouldStop = options.shouldStop
         parameters.cutoff = cutoff
         parameters.progress = { incumbent, _ in

@@ -582,9 +582,9 @@ struct BranchAndPrice {
     /// violated subset-row cuts, one per council, then rank-1 cuts), built
     /// only for those. Each call adds the number of cuts it returns to
     /// `offered`.
-    func nodeCutSeparator(_ master: GroupMaster, completeRounds: Int = 3,
+    func nodeCutSeparator(_ master: GroupMaster, columns: [GroupColumn]? = nil, completeRounds: Int = 3,
                           offered: Locked<Int>) -> @Sendable ([Double], Int, Int) -> [CutRow] {
-        let columns = master.columns, first = master.firstGroupVariable, services = master.services
+        let columns = columns ?? master.columns, first = master.firstGroupVariable, services = master.services
         let councilCount = problem.councilCount
         var councilColumns = [[Int]](repeating: [], count: councilCount)
         for (offset, column) in columns.enumerated() { for member in column.members { councilColumns[member].append(offset) } }
@@ -1024,13 +1024,18 @@ struct BranchAndPrice {
             let saved = master.rules
             master.apply([:])
             var parameters = MIPParameters()
+            parameters.nodePreprocessing = false  // set packing (see `MIPParameters`)
             parameters.timeLimit = seconds.map { min($0, remaining ?? $0) } ?? remaining
             parameters.relativeGap = options.relativeGap
             if master.isComplete { parameters.branchingCandidates = branchingCandidates }
             let offered = Locked(0)
-            if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, offered: offered) }
-            if let groups = incumbent?.groups, let indices = master.indices(of: groups) {
-                parameters.warmStart = master.assignment(selecting: indices)
+            // Over a complete pool, GLPK searches a copy without the retired columns
+            // (see `GroupMaster.snapshotWithBasis`).
+            let pool = master.isComplete && master.liveCount < master.columns.count
+                ? GroupMaster(master.snapshotWithBasis()) : master
+            if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, columns: pool.columns, offered: offered) }
+            if let groups = incumbent?.groups, let indices = pool.indices(of: groups) {
+                parameters.warmStart = pool.assignment(selecting: indices)
             }
             // Every incumbent GLPK finds on the way, for `merge`.
             let recorder = IncumbentRecorder()
@@ -1043,16 +1048,16 @@ struct BranchAndPrice {
             }
             parameters.progress = progress
             let watch = Stopwatch()
-            let (result, chosen) = master.solveMIP(parameters)
+            let (result, chosen) = pool.solveMIP(parameters)
             stats.mipSeconds += watch.seconds
             stats.mipNodes += result.nodes
             stats.nodeCuts += offered.withLock { $0 }
             // They are plans of this master (GLPK's own, or the checked warm start).
             for found in recorder.solutions {
-                let groups = master.chosen(in: found).map { master.columns[$0] }
+                let groups = pool.chosen(in: found).map { pool.columns[$0] }
                 remember(groups, saving: groups.reduce(0) { $0 + $1.saving })
             }
-            if result.solution != nil { offer(chosen.map { master.columns[$0] }) }
+            if result.solution != nil { offer(chosen.map { pool.columns[$0] }) }
             // An optimal pool MIP's plan is the pool's best (within the gap): nothing to improve.
             let improve = result.solution != nil && result.termination != .optimal
             if improve { merge() }  // while the decisions are lifted
