@@ -290,7 +290,6 @@ public final class GLPKSolver {
             control.tm_lim = GLPKSolver.milliseconds(max(0.001, limit - GLPKSolver.seconds(since: start)))
         }
         control.br_tech = GLP_BR_DTH
-        control.pp_tech = parameters.nodePreprocessing ? GLP_PP_ALL : GLP_PP_ROOT
         control.bt_tech = GLP_BT_BLB
         let unmanaged = Unmanaged.passRetained(context)
         defer { unmanaged.release() }

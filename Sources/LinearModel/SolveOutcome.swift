@@ -99,10 +99,6 @@ public struct MIPParameters: Sendable {
     /// branch. For families of cuts that the model cannot list up front (on
     /// the same thread, inside the search: do not call the solver back).
     public var cutSeparator: (@Sendable (_ values: [Double], _ round: Int, _ limit: Int) -> [CutRow])?
-    /// False: the solver tightens variable bounds from the rows at the root
-    /// only, not at every node (which pays off for knapsack-like rows, but
-    /// not for set packing, whose rows imply nothing the LP does not).
-    public var nodePreprocessing = true
     public init() {}
 }
 

@@ -182,7 +182,6 @@ struct CompletePoolTests {
         #expect(abs(copyLP.objective - lp.objective) <= 1e-7 * max(1, abs(lp.objective)),
                 "seed \(seed): LP \(copyLP.objective) vs \(lp.objective)")
         var parameters = MIPParameters()
-        parameters.nodePreprocessing = false
         let (result, chosen) = copy.solveMIP(parameters)
         #expect(result.termination == .optimal)
         #expect(sameMoney(chosen.reduce(0) { $0 + copy.columns[$1].saving }, optimum.totalSaving),

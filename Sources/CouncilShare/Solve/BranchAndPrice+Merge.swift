@@ -50,7 +50,6 @@ extension BranchAndPrice {
         guard let start = sub.indices(of: base), deadline.map({ clock.seconds < $0 }) ?? true else { return nil }
         var parameters = MIPParameters()
         parameters.relativeGap = options.relativeGap
-        parameters.nodePreprocessing = false  // set packing (see `MIPParameters`)
         parameters.warmStart = sub.assignment(selecting: start)
         let stop = options.shouldStop
         if let deadline {

@@ -153,7 +153,6 @@ extension BranchAndPrice {
         let clock = self.clock
         var parameters = MIPParameters()
         parameters.relativeGap = gap
-        parameters.nodePreprocessing = false  // set packing (see `MIPParameters`)
         parameters.branchingCandidates = branchingCandidates
         let offered = Locked(0)
         if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, columns: snapshot.columns, offered: offered) }

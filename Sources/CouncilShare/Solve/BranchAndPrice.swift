@@ -1024,7 +1024,6 @@ struct BranchAndPrice {
             let saved = master.rules
             master.apply([:])
             var parameters = MIPParameters()
-            parameters.nodePreprocessing = false  // set packing (see `MIPParameters`)
             parameters.timeLimit = seconds.map { min($0, remaining ?? $0) } ?? remaining
             parameters.relativeGap = options.relativeGap
             if master.isComplete { parameters.branchingCandidates = branchingCandidates }
