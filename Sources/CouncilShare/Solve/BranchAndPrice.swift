@@ -1028,10 +1028,10 @@ struct BranchAndPrice {
             parameters.relativeGap = options.relativeGap
             if master.isComplete { parameters.branchingCandidates = branchingCandidates }
             let offered = Locked(0)
-            // Over a complete pool, GLPK searches a copy without the retired columns
-            // (see `GroupMaster.snapshotWithBasis`).
-            let pool = master.isComplete && master.liveCount < master.columns.count
-                ? GroupMaster(master.snapshotWithBasis()) : master
+            // Over a complete pool, GLPK searches a copy without the retired columns and
+            // the slack cut rows, unless a group limit is in force (see
+            // `GroupMaster.snapshotWithBasis`).
+            let pool = master.isComplete && master.groupLimit == nil ? GroupMaster(master.snapshotWithBasis()) : master
             if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, columns: pool.columns, offered: offered) }
             if let groups = incumbent?.groups, let indices = pool.indices(of: groups) {
                 parameters.warmStart = pool.assignment(selecting: indices)

@@ -373,16 +373,22 @@ final class GroupMaster {
     /// GLPK rebuilds its working copy of the matrix at every simplex call,
     /// and the cut rows hold most of the entries: in generated 317 x 4's back
     /// office pool, 56,631 of 76,062 (the council rows 19,431), of which
-    /// 31,925 in the 82 slack cut rows of 208. Measured (README, "Cuts at
-    /// GLPK's nodes"): with the optimal plan given, that pool's search proved
-    /// it in about 30 s instead of 129 s.
+    /// 31,925 in the 82 slack cut rows of 208. Measured (README, "A lean
+    /// copy for GLPK"): with the optimal plan given, that pool's search
+    /// proved it in about 30 s instead of 194 s.
+    ///
+    /// With a group limit (the frontier's and `min_groups`' solves) the copy
+    /// keeps every column and cut, as before: England's frontier at
+    /// `--time-limit 200` proved 126 of 168 points with the lean copy there
+    /// and 143 without (one run each, 2026-12-02 08:29-08:51).
     func snapshotWithBasis() -> Snapshot {
         let basis = solver.basis()
         let first = firstGroupVariable
-        let kept = columns.indices.filter { !retired[$0] || basis.isBasic(column: first + $0) }
+        let lean = groupLimit == nil
+        let kept = columns.indices.filter { !lean || !retired[$0] || basis.isBasic(column: first + $0) }
         var result = snapshot(columns: kept.map { columns[$0] })
         result.retired = kept.map { retired[$0] }
-        let slack = Set(services.flatMap { cuts[$0] }.map(\.row.index).filter { basis.isBasic(row: $0) })
+        let slack = Set(services.flatMap { cuts[$0] }.map(\.row.index).filter { lean && basis.isBasic(row: $0) })
         result.cuts = services.flatMap { service in
             cuts[service].filter { !slack.contains($0.row.index) }.map { (service, $0.cut) }
         }
