@@ -83,11 +83,12 @@ struct CompletePoolTests {
     /// from no plan at all (so the pieces must find the optimum themselves):
     /// its best plan must be optimal and its bound at least the optimum, or
     /// some piece lost plans or the bounds were put together wrongly.
-    @Test("the split search over a whole pool finds the optimum and bounds it", arguments: [1, 2, 3, 4, 5, 6])
-    func splitAlone(seed: Int) throws {
+    /// Generated 22 councils, one service (seed `seed`): the problem, an
+    /// engine with `options`, its optimum (checked optimal), and a master over
+    /// every valid group.
+    func wholePool(seed: Int, options: SolveOptions) throws
+        -> (problem: Problem, engine: BranchAndPrice, optimum: Plan, master: GroupMaster) {
         let problem = try generatedProblem(councils: 22, services: 1, seed: seed)
-        var options = SolveOptions()
-        options.timeLimit = 3600  // never reached
         let (engine, _) = ExactSolver(problem: problem, options: options).makeEngine()
         let optimum = ExactSolver(problem: problem).solve()
         #expect(optimum.status == .optimal)
@@ -97,6 +98,14 @@ struct CompletePoolTests {
             groups.append(column)
         }
         master.add(groups)
+        return (problem, engine, optimum, master)
+    }
+
+    @Test("the split search over a whole pool finds the optimum and bounds it", arguments: [1, 2, 3, 4, 5, 6])
+    func splitAlone(seed: Int) throws {
+        var options = SolveOptions()
+        options.timeLimit = 3600  // never reached
+        let (problem, _, optimum, master) = try wholePool(seed: seed, options: options)
         // Two pieces (a short time left) or eight; from no plan, or from a plan worth
         // just under the optimum, so that each piece's saving floor (a row scaled by
         // the largest saving) sits right below the optimal plan and must keep it.
@@ -140,16 +149,7 @@ struct CompletePoolTests {
     }
 
     func leanCopy(seed: Int, dropped: inout Int) throws {
-        let problem = try generatedProblem(councils: 22, services: 1, seed: seed)
-        let (engine, _) = ExactSolver(problem: problem).makeEngine()
-        let optimum = ExactSolver(problem: problem).solve()
-        #expect(optimum.status == .optimal)
-        let master = GroupMaster(problem: problem, services: [0], groupLimit: nil)
-        var groups: [GroupColumn] = []
-        engine.enumerators[0].enumerate(prices: GroupPrices.savings(councils: problem.councilCount), threshold: 0) { column, _ in
-            groups.append(column)
-        }
-        master.add(groups)
+        let (_, engine, optimum, master) = try wholePool(seed: seed, options: SolveOptions())
         for _ in 0..<4 {
             let lp = master.solveRelaxation(timeLimit: nil)
             try #require(lp.termination == .optimal)
@@ -181,7 +181,7 @@ struct CompletePoolTests {
         let copyLP = copy.solveRelaxation(timeLimit: nil)
         #expect(abs(copyLP.objective - lp.objective) <= 1e-7 * max(1, abs(lp.objective)),
                 "seed \(seed): LP \(copyLP.objective) vs \(lp.objective)")
-        var parameters = MIPParameters()
+        let parameters = MIPParameters()
         let (result, chosen) = copy.solveMIP(parameters)
         #expect(result.termination == .optimal)
         #expect(sameMoney(chosen.reduce(0) { $0 + copy.columns[$1].saving }, optimum.totalSaving),
