@@ -79,10 +79,6 @@ struct CompletePoolTests {
         #expect(pieces > 0)
     }
 
-    /// The split search alone, over every valid group of small instances and
-    /// from no plan at all (so the pieces must find the optimum themselves):
-    /// its best plan must be optimal and its bound at least the optimum, or
-    /// some piece lost plans or the bounds were put together wrongly.
     /// Generated 22 councils, one service (seed `seed`): the problem, an
     /// engine with `options`, its optimum (checked optimal), and a master over
     /// every valid group.
@@ -101,6 +97,10 @@ struct CompletePoolTests {
         return (problem, engine, optimum, master)
     }
 
+    /// The split search alone, over every valid group of small instances and
+    /// from no plan at all (so the pieces must find the optimum themselves):
+    /// its best plan must be optimal and its bound at least the optimum, or
+    /// some piece lost plans or the bounds were put together wrongly.
     @Test("the split search over a whole pool finds the optimum and bounds it", arguments: [1, 2, 3, 4, 5, 6])
     func splitAlone(seed: Int) throws {
         var options = SolveOptions()

@@ -1031,7 +1031,7 @@ struct BranchAndPrice {
             // Over a complete pool, GLPK searches a copy without the retired columns and
             // the slack cut rows, unless a group limit is in force (see
             // `GroupMaster.snapshotWithBasis`).
-            let pool = master.isComplete && master.groupLimit == nil ? GroupMaster(master.snapshotWithBasis()) : master
+            let pool = master.isComplete && master.copiesLean ? GroupMaster(master.snapshotWithBasis()) : master
             if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, columns: pool.columns, offered: offered) }
             if let groups = incumbent?.groups, let indices = pool.indices(of: groups) {
                 parameters.warmStart = pool.assignment(selecting: indices)

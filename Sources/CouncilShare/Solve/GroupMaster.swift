@@ -359,6 +359,10 @@ final class GroupMaster {
                  cuts: services.flatMap { service in cuts[service].map { (service, $0.cut) } })
     }
 
+    /// Whether `snapshotWithBasis` leaves out the retired columns and slack
+    /// cut rows: not under a group limit (see there).
+    var copiesLean: Bool { groupLimit == nil }
+
     /// A snapshot of the master with its current basis, for GLPK's
     /// branch-and-cut over a complete pool (so that the copy's first simplex
     /// starts where this master's last one ended). It leaves out
@@ -384,7 +388,7 @@ final class GroupMaster {
     func snapshotWithBasis() -> Snapshot {
         let basis = solver.basis()
         let first = firstGroupVariable
-        let lean = groupLimit == nil
+        let lean = copiesLean
         let kept = columns.indices.filter { !lean || !retired[$0] || basis.isBasic(column: first + $0) }
         var result = snapshot(columns: kept.map { columns[$0] })
         result.retired = kept.map { retired[$0] }
