@@ -99,6 +99,16 @@ public struct MIPParameters: Sendable {
     /// branch. For families of cuts that the model cannot list up front (on
     /// the same thread, inside the search: do not call the solver back).
     public var cutSeparator: (@Sendable (_ values: [Double], _ round: Int, _ limit: Int) -> [CutRow])?
+    /// True when the model's rows already hold every integer variable whose
+    /// only bound is a lower bound of 0 at most 1 (as a set-packing row
+    /// does): the search may then give such variables the bound 1, which
+    /// changes no integer solution and no LP value, but lets the backend's
+    /// own cuts for 0-1 variables apply (GLPK's clique and mixed-integer
+    /// rounding cuts need both bounds).
+    public var integersAreBinary = false
+    /// The backend's mixed-integer rounding cuts (GLPK's `mir_cuts`) at the
+    /// root and after each backtracking step.
+    public var roundingCuts = false
     public init() {}
 }
 

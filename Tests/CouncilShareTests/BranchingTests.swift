@@ -13,7 +13,9 @@ import Testing
 struct BranchingTests {
     /// A random packing of 12 rows by 36 columns of two to four rows each,
     /// with one covering row (at least one of a few columns), maximised.
-    static func randomModel(_ random: inout TestRandom, trial: Int) -> (LinearModel, [[Int]], [Int], [Double]) {
+    /// Each column's upper bound is `upper` (a group master's columns have
+    /// none: their rows hold them at most 1).
+    static func randomModel(_ random: inout TestRandom, trial: Int, upper: Double = 1) -> (LinearModel, [[Int]], [Int], [Double]) {
         var model = LinearModel(name: "branching-\(trial)", sense: .maximize)
         let rows = (0..<12).map { model.addConstraint(name: "row\($0)", upper: 1) }
         let cover = model.addConstraint(name: "cover", lower: 1)
@@ -31,7 +33,7 @@ struct BranchingTests {
                 entries.append(.init(row: cover, coefficient: 1))
             }
             let value = random.uniform(1, 10) * Double(size)
-            model.addVariable(name: "x\(column)", lower: 0, upper: 1, isInteger: true, objective: value, column: entries)
+            model.addVariable(name: "x\(column)", lower: 0, upper: upper, isInteger: true, objective: value, column: entries)
             members.append(sorted)
             values.append(value)
         }
@@ -96,6 +98,50 @@ struct BranchingTests {
         // branching on the first candidate alone changes the search.
         #expect(branched >= 10, "\(branched) searches branched")
         #expect(differed >= 3, "\(differed) searches differed from GLPK's own rule")
+    }
+
+    @Test("0-1 bounds and rounding cuts for the search only: the brute-force optimum, then the LP as it was")
+    func roundingCutsAtTheRoot() throws {
+        var random = TestRandom(seed: 29)
+        var fractional = 0
+        for trial in 0..<40 {
+            let (model, members, covering, values) = Self.randomModel(&random, trial: trial, upper: .infinity)
+            let best = Self.bruteForce(members, covering: covering, values: values)
+            let solver = GLPKSolver(model: model)
+            // Subset-row rows over five rows each (half of each column's rows
+            // among them, rounded down, at most 2), as a group master has:
+            // GLPK's rounding cuts aggregate such rows; packing rows alone give none.
+            for cut in 0..<6 {
+                var subset = Set<Int>()
+                let size = random.int(3...7)
+                while subset.count < size { subset.insert(random.int(0...11)) }
+                let terms = members.indices.compactMap { column -> (VariableID, Double)? in
+                    let inside = members[column].filter(subset.contains).count / 2
+                    return inside > 0 ? (VariableID(index: column), Double(inside)) : nil
+                }
+                if !terms.isEmpty { solver.addConstraint(name: "subsetRow\(cut)", upper: Double(size / 2), terms: terms) }
+            }
+            let before = solver.solveRelaxation()
+            var parameters = MIPParameters()
+            parameters.relativeGap = 0
+            parameters.integersAreBinary = true
+            parameters.roundingCuts = true
+            let result = solver.solve(parameters)
+            try Self.expectBruteForce(result, best, solver.model, "trial \(trial)")
+            if before.termination == .optimal && before.primal.contains(where: { abs($0 - $0.rounded()) > 1e-6 }) { fractional += 1 }
+            // The bounds and rows are the model's again: the same LP, from the basis before.
+            #expect(solver.problemRowCount == solver.model.constraints.count, "trial \(trial)")
+            let after = solver.solveRelaxation()
+            #expect(after.termination == before.termination, "trial \(trial)")
+            if before.termination == .optimal {
+                #expect(abs(after.objective - before.objective) <= 1e-9 * max(1, abs(before.objective)), "trial \(trial)")
+            }
+        }
+        // Not vacuous: many roots were fractional, so the searches had work
+        // to do under the bounds. (These small models give GLPK's rounding
+        // cuts nothing to aggregate; generated 317 x 4's masters do, see
+        // `GLPKSolver.addRoundingCuts`.)
+        #expect(fractional >= 10, "\(fractional) fractional roots")
     }
 
     @Test("the faster ratio tests: GLPK's own search node for node, every one equal bit for bit")
