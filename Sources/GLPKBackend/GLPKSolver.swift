@@ -381,15 +381,6 @@ public final class GLPKSolver {
             roundingRows = addRoundingCuts()
         }
         let code = glp_intopt(problem, &control)
-        if !roundingRows.isEmpty {
-            glp_del_rows(problem, Int32(roundingRows.count), [0] + roundingRows)
-            if let savedBasis { setBasis(savedBasis) }
-        }
-        savedBasis = nil
-        if !bounded.isEmpty {
-            for j in bounded { glp_set_col_bnds(problem, j, GLP_LO, 0, 0) }
-            lpIsCurrent = false
-        }
         let seconds = GLPKSolver.seconds(since: start)
         let status = glp_mip_status(problem)
         let hasIncumbent = status == GLP_OPT || status == GLP_FEAS
@@ -400,6 +391,16 @@ public final class GLPKSolver {
             for j in values.indices { values[j] = glp_mip_col_val(problem, Int32(j + 1)) }
             solution = values
             objective = glp_mip_obj_val(problem)
+        }
+        // The model's rows, bounds and basis again, once the search's answer is read.
+        if !roundingRows.isEmpty {
+            glp_del_rows(problem, Int32(roundingRows.count), [0] + roundingRows)
+            if let savedBasis { setBasis(savedBasis) }
+        }
+        savedBasis = nil
+        if !bounded.isEmpty {
+            for j in bounded { glp_set_col_bnds(problem, j, GLP_LO, 0, 0) }
+            lpIsCurrent = false
         }
         let termination: Termination
         var bound = context.bestBound
