@@ -258,8 +258,6 @@ public final class GLPKSolver {
 
     // MARK: MIP
 
-    /// The basis before `addRoundingCuts`, put back once its rows are gone.
-    private var savedBasis: Basis?
     /// The rows of GLPK's problem object now (the model's, outside a search).
     var problemRowCount: Int { Int(glp_get_num_rows(problem)) }
 
@@ -269,7 +267,7 @@ public final class GLPKSolver {
     /// basic, so the dual simplex goes on from the optimal basis). Returns
     /// the rows added (1-based), which the caller deletes after the search;
     /// none if the LP was not optimal, or if it failed with the cuts (they
-    /// go again, `savedBasis` is put back and the LP solved again). Cuts
+    /// go again, `saved` is put back and the LP solved again). Cuts
     /// with a coefficient or bound that is not finite are skipped.
     ///
     /// GLPK's own `mir_cuts` generate them at the root and after each
@@ -279,7 +277,7 @@ public final class GLPKSolver {
     /// 155.8 s instead of 321.0 s, but back office only at 328.9 s instead of
     /// 97.3 s; with these at the root only, 153.2 s and 531.7 s. Clique cuts
     /// off (below), 193.1 s and 92.6 s.
-    private func addRoundingCuts(rounds: Int = 3) -> [Int32] {
+    private func addRoundingCuts(restoring saved: Basis, rounds: Int = 3) -> [Int32] {
         guard glp_get_status(problem) == GLP_OPT else { return [] }
         let n = glp_get_num_cols(problem)
         guard n > 0, let pool = glp_create_prob() else { return [] }
@@ -312,7 +310,7 @@ public final class GLPKSolver {
             if glp_simplex(problem, &simplex) != 0 || glp_get_status(problem) != GLP_OPT {
                 // Back to the LP without them, optimal again (GLPK's search needs it).
                 if !added.isEmpty { glp_del_rows(problem, Int32(added.count), [0] + added) }
-                if let savedBasis { setBasis(savedBasis) }
+                setBasis(saved)
                 _ = solveRelaxation()
                 return []
             }
@@ -376,10 +374,8 @@ public final class GLPKSolver {
             }
         }
         var roundingRows: [Int32] = []
-        if parameters.roundingCuts && !bounded.isEmpty {
-            savedBasis = basis()
-            roundingRows = addRoundingCuts()
-        }
+        let saved = parameters.roundingCuts && !bounded.isEmpty ? basis() : nil
+        if let saved { roundingRows = addRoundingCuts(restoring: saved) }
         let code = glp_intopt(problem, &control)
         let seconds = GLPKSolver.seconds(since: start)
         let status = glp_mip_status(problem)
@@ -395,9 +391,8 @@ public final class GLPKSolver {
         // The model's rows, bounds and basis again, once the search's answer is read.
         if !roundingRows.isEmpty {
             glp_del_rows(problem, Int32(roundingRows.count), [0] + roundingRows)
-            if let savedBasis { setBasis(savedBasis) }
+            if let saved { setBasis(saved) }
         }
-        savedBasis = nil
         if !bounded.isEmpty {
             for j in bounded { glp_set_col_bnds(problem, j, GLP_LO, 0, 0) }
             lpIsCurrent = false

@@ -103,11 +103,11 @@ public struct MIPParameters: Sendable {
     /// only bound is a lower bound of 0 at most 1 (as a set-packing row
     /// does): the search may then give such variables the bound 1, which
     /// changes no integer solution and no LP value, but lets the backend's
-    /// own cuts for 0-1 variables apply (GLPK's clique and mixed-integer
-    /// rounding cuts need both bounds).
+    /// cuts for 0-1 variables apply (GLPK's mixed-integer rounding cuts need
+    /// both bounds; GLPK's clique cuts are then off, see `GLPKSolver`).
     public var integersAreBinary = false
-    /// The backend's mixed-integer rounding cuts (GLPK's `mir_cuts`) at the
-    /// root and after each backtracking step.
+    /// The backend's mixed-integer rounding cuts at the root of the search
+    /// (with `integersAreBinary`; GLPK's `glp_mir_gen`, not its `mir_cuts`).
     public var roundingCuts = false
     public init() {}
 }

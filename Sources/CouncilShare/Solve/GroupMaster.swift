@@ -457,14 +457,9 @@ final class GroupMaster {
     /// and GLPK's mixed-integer rounding cuts at its root (`roundingCuts`),
     /// which aggregate the master's subset-row rows. Without the bound GLPK
     /// saw no 0-1 variables and its clique and rounding cuts found nothing.
-    /// Generated 317 x 4 at `--time-limit 900` (2026-12-02, one run each, the
-    /// same hour): proven in 193.1 s against 321.0 s (legal, 306 councils in
-    /// groups of up to five, settled at 193.1 s instead of 321.0 s; back
-    /// office at 92.6 s instead of 97.3 s); with GLPK's clique cuts as well
-    /// 531.7 s. An offline check on legal's exported pool: GLPK's rounding
-    /// cuts at the root took the LP's bound from £71,151,961 to £71,138,259
-    /// (optimum £71,120,801), so that 10,074 of its 44,409 columns were
-    /// within the gap of the plan then known, against 28,669.
+    /// Generated 317 x 4 at `--time-limit 900`: proven in 193.1 s against
+    /// 321.0 s (measurements in `GLPKSolver.addRoundingCuts` and the README,
+    /// "0-1 bounds and rounding cuts for GLPK").
     func solveMIP(_ parameters: MIPParameters) -> (MIPResult, [Int]) {
         var parameters = parameters
         parameters.integersAreBinary = true
