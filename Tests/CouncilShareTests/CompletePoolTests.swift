@@ -14,6 +14,14 @@ struct CompletePoolTests {
     /// also finishes in well under a second (release build).
     static let cases: [(councils: Int, seed: Int)] = [(36, 3), (36, 4), (36, 5), (36, 6), (40, 2), (44, 3), (50, 1), (50, 2), (50, 3), (50, 5)]
 
+    /// The default options without the rank-1 cuts, which settle most of
+    /// these roots before the paths under test.
+    static var withoutRankOneCuts: SolveOptions {
+        var options = SolveOptions()
+        options.rankOneCuts = false
+        return options
+    }
+
     /// `expectSameOptimum` with `on` and `off` on each of `cases` with
     /// `services` services; the pairs of plans, `on`'s first.
     func sameOptima(services: Int, on: SolveOptions, off: SolveOptions, _ label: String) throws -> [(with: Plan, without: Plan)] {
@@ -251,9 +259,7 @@ struct CompletePoolTests {
     /// retired for one limit's incumbent must come back for the next.
     @Test("min_groups and the frontier: the same answers with and without completed pools")
     func sameUnderGroupLimits() throws {
-        // Without the rank-1 cuts, which settle these instances at the root.
-        var on = SolveOptions()
-        on.rankOneCuts = false
+        let on = Self.withoutRankOneCuts
         var off = on
         off.enumerationLimit = 0
         var completed = 0
@@ -310,5 +316,29 @@ struct CompletePoolTests {
             }
         }
         #expect(completed > 0)
+    }
+
+    /// An untimed search's branch-and-cut over its root pool stops after a
+    /// count of GLPK's calls back (`SolveOptions.rootPoolCallLimit`), not
+    /// after some seconds. Cut short at the first call, the root keeps a
+    /// weaker plan: the answer must still be the optimum, and the same JSON
+    /// byte for byte from run to run.
+    @Test("an untimed root search cut short by its call limit: the same optima, the same plan every run")
+    func rootCallLimit() throws {
+        let full = Self.withoutRankOneCuts
+        var short = full
+        short.rootPoolCallLimit = 1
+        var nodes = (short: 0, full: 0)
+        for (councils, seed) in Self.cases {
+            let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
+            let (cut, full) = try expectSameOptimum(problem, with: short, without: full, "calls \(councils)/\(seed)")
+            nodes.short += cut.statistics.mipNodes
+            nodes.full += full.statistics.mipNodes
+            let (_, first) = solveWithJSON(problem, options: short)
+            let (_, again) = solveWithJSON(problem, options: short)
+            #expect(first == again, "\(councils)/\(seed)")
+        }
+        // Not vacuous: the limit cut some root search short.
+        #expect(nodes.short != nodes.full)
     }
 }

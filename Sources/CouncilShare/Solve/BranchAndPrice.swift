@@ -1017,7 +1017,9 @@ struct BranchAndPrice {
 
         /// GLPK's branch-and-cut over the pool (node decisions lifted) for at most
         /// `seconds` (nil: all that is left), warm-started from the incumbent; a
-        /// better plan it finds becomes the incumbent.
+        /// better plan it finds becomes the incumbent. It also stops when `yield`,
+        /// asked at each of GLPK's calls back, says so (a spare core's claim, or
+        /// a count of calls for an untimed search).
         @discardableResult
         func runPoolMIP(seconds: Double?, yieldingTo yield: (@Sendable () -> Bool)? = nil,
                         progress: (@Sendable (Double?, Double?) -> Void)? = nil) -> MIPResult {
@@ -1086,6 +1088,17 @@ struct BranchAndPrice {
             state.rootBound = rootBound
             state.cap = cap
             state.completion = master.completion
+        }
+        /// `runPoolMIP` for `seconds(time left)` in a timed search; in an untimed
+        /// one, until GLPK has called back `calls` times, so that the plan is
+        /// the same from run to run (`SolveOptions.rootPoolCallLimit`).
+        func runPoolMIPBriefly(seconds: (Double) -> Double, calls: Int) {
+            if let left = remaining {
+                runPoolMIP(seconds: seconds(left))
+            } else {
+                let counter = CallCounter(limit: max(1, calls))
+                runPoolMIP(seconds: nil, yieldingTo: { counter.exceeded() })
+            }
         }
         /// Improves the incumbent by exchanges over the pool (`improveByExchange`),
         /// for at most a twentieth of the time left (half a second at least,
@@ -1318,7 +1331,7 @@ struct BranchAndPrice {
                     // better than the dive, and on fostering and adoption about 10 s,
                     // so it gets 40% of this search's time (England at 60 s: a quarter
                     // 0.113%, 40% 0.068%, half 0.069%, 60% 0.089%).
-                    runPoolMIP(seconds: max(2, 0.4 * (remaining ?? 8)))
+                    runPoolMIPBriefly(seconds: { max(2, 0.4 * $0) }, calls: options.rootPoolCallLimit)
                     report(label + ": root", incumbent?.saving, rootBound)
                     if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
                        options.enumerationLimit > 0, remaining.map({ $0 >= minimumSecondsToComplete }) ?? true, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
@@ -1340,7 +1353,7 @@ struct BranchAndPrice {
                     offer(master.columns.indices.filter { values[$0] > 0.5 }.map { master.columns[$0] })
                     continue search
                 }
-                if processed % 1000 == 0 { runPoolMIP(seconds: 0.5) }
+                if processed % 1000 == 0 { runPoolMIPBriefly(seconds: { _ in 0.5 }, calls: options.rootPoolCallLimit / 40) }
                 let (first, second) = BranchAndPrice.children(of: decision, under: node.rules, problem: problem)
                 open.append(Node(rules: first, bound: bound, depth: node.depth + 1, order: created))
                 open.append(Node(rules: second, bound: bound, depth: node.depth + 1, order: created + 1))

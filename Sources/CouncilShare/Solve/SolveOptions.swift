@@ -39,6 +39,19 @@ public struct SolveOptions: Sendable {
     /// generated 317 x 4's back office's (306 councils) needs more than
     /// 18 s, so splitting it only multiplied the work.
     public var splitProbeSeconds: Double = 5
+    /// GLPK's calls back after which an untimed search's branch-and-cut over
+    /// its root pool stops (a timed one gets 40% of the time left; the
+    /// short searches every 1,000 branch-and-price nodes get a fortieth of
+    /// it untimed, half a second timed). A count, not seconds, so that an
+    /// untimed plan stays the same from run to run. It used to be 3.2 s,
+    /// too little on large parts: generated 317 x 4's legal alone
+    /// (`instances/generated-legal-only.yaml`, no time limit) left its root
+    /// with £69,474,833 (gap 0.165%), too far from the bound to complete its
+    /// pool, and branch-and-price was still open after 950 s (2026-12-02:
+    /// 3,840 nodes, gap 0.009%). With 20,000 calls (about 3,000 of GLPK's
+    /// nodes) its root ends at £69,558,053 (0.045%), as a timed solve's
+    /// does, the pool completes, and the part is proven in 178.6 s.
+    public var rootPoolCallLimit: Int = 20_000
     /// Rank-1 cuts of any weights once the fixed shapes of subset-row cuts
     /// stall (`BranchAndPrice.separateRankOneCuts`). Off, the search is exact
     /// too, only weaker: the tests turn it off to reach the paths that the
