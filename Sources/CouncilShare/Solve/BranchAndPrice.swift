@@ -355,6 +355,15 @@ struct BranchAndPrice {
     var secondsToSplitSmallPool: Double { 8 }
     var secondsToSplitLargePool: Double { 20 }
     var smallPoolToSplit: Int { 8000 }
+    /// GLPK over a complete pool on one thread gives way to a split search
+    /// (`yieldToSpareCore`) only in its first seconds: the split starts over,
+    /// and a search that has run longer would lose its tree. Generated
+    /// 317 x 4 at `--time-limit 900` (2026-12-02): legal's search, started at
+    /// 31 s, gave way when back office ended at 92.6 s, and the split from
+    /// scratch settled at 203.4 s; going on alone, it settled at 167.9 s and
+    /// 163.4 s (two runs). England at 60 s unchanged (the same 642 GLPK
+    /// nodes and 8 pieces; 32.0 s against 30.0 s).
+    var longestSearchToYield: Double { 30 }
     /// GLPK over a complete pool gives way to a split search once its best
     /// plan is this share of the way from the plan the pool was completed
     /// from to the LP bound: the split then fixes columns by reduced cost
@@ -1134,7 +1143,8 @@ struct BranchAndPrice {
         /// For GLPK over a complete pool of `live` columns on one thread: stop once
         /// a core is spare and enough time is left to split the search
         /// (`secondsToSplit`), or, once `improved` (GLPK found a plan good enough
-        /// to fix columns by reduced cost again), `secondsToSplitSmallPool`.
+        /// to fix columns by reduced cost again), `secondsToSplitSmallPool`;
+        /// never after `longestSearchToYield` seconds of search.
         func yieldToSpareCore(live: Int, improved: @escaping @Sendable () -> Bool) -> (@Sendable () -> Bool)? {
             guard let spare = spareCores, options.timeLimit != nil else { return nil }
             let clock = self.clock, started = clock.seconds
@@ -1142,8 +1152,10 @@ struct BranchAndPrice {
                 min(options.timeLimit ?? .infinity, deadline ?? .infinity, movableDeadline?.seconds ?? .infinity)
             }
             let needed = secondsToSplit(live), neededAfterImproving = secondsToSplitSmallPool
+            let latest = longestSearchToYield
             return {
-                guard clock.seconds - started > 0.5, spare.any else { return false }
+                let searched = clock.seconds - started
+                guard searched > 0.5, searched < latest, spare.any else { return false }
                 let left = limit() - clock.seconds
                 return left >= needed || (left >= neededAfterImproving && improved())
             }
