@@ -51,8 +51,7 @@ struct CompletePoolTests {
     @Test("a complete pool in a reserve outside the LP: the same optima", arguments: [false, true])
     func reserve(branchAndPriceOnly: Bool) throws {
         var reserved = 0
-        var off = SolveOptions()
-        off.rankOneCuts = false  // they settle many of these roots before the pool is completed
+        var off = Self.withoutRankOneCuts
         off.enumerationLimit = 0
         var on = off
         on.enumerationLimit = SolveOptions().enumerationLimit
@@ -296,9 +295,7 @@ struct CompletePoolTests {
     @Test("a master reused across group limits gives each limit's optimum")
     func reusedMaster() throws {
         var completed = 0
-        // Without the rank-1 cuts, which settle these instances at the root.
-        var options = SolveOptions()
-        options.rankOneCuts = false
+        let options = Self.withoutRankOneCuts
         for (councils, seed) in [(36, 6), (44, 3), (44, 5), (50, 3), (50, 5)] {
             let problem = try generatedProblem(councils: councils, services: 2, seed: seed)
             let (engine, _) = ExactSolver(problem: problem, options: options).makeEngine()

@@ -1342,7 +1342,8 @@ struct BranchAndPrice {
                     // districts it needs 2-3 s to reach the pool's best plan, far
                     // better than the dive, and on fostering and adoption about 10 s,
                     // so it gets 40% of this search's time (England at 60 s: a quarter
-                    // 0.113%, 40% 0.068%, half 0.069%, 60% 0.089%).
+                    // 0.113%, 40% 0.068%, half 0.069%, 60% 0.089%); untimed, a count
+                    // of GLPK's calls back (`SolveOptions.rootPoolCallLimit`).
                     runPoolMIPBriefly(seconds: { max(2, 0.4 * $0) }, calls: options.rootPoolCallLimit)
                     report(label + ": root", incumbent?.saving, rootBound)
                     if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
