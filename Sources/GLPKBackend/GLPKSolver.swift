@@ -206,11 +206,15 @@ public final class GLPKSolver {
         lpIsCurrent = false
     }
 
+    /// Simplex iterations so far, over every solve of this problem.
+    public var simplexIterations: Int { Int(glp_get_it_cnt(problem)) }
+
     /// Solves the LP relaxation from the last basis: by default the dual
     /// simplex (right after bound changes, e.g. branching, the basis stays
     /// dual feasible); `primal` for the primal simplex (right after columns
-    /// were added, the basis stays primal feasible).
-    public func solveRelaxation(timeLimit: Double? = nil, primal: Bool = false) -> LPResult {
+    /// were added, the basis stays primal feasible). `iterationLimit` stops
+    /// it after that many simplex iterations (`.timeLimit`).
+    public func solveRelaxation(timeLimit: Double? = nil, primal: Bool = false, iterationLimit: Int? = nil) -> LPResult {
         let start = ContinuousClock.now
 
         var parameters = glp_smcp()
@@ -220,6 +224,7 @@ public final class GLPKSolver {
         // GLP_DUALP falls back to the primal simplex when the basis is not dual feasible.
         parameters.meth = primal ? GLP_PRIMAL : GLP_DUALP
         if let timeLimit { parameters.tm_lim = GLPKSolver.milliseconds(timeLimit) }
+        if let iterationLimit { parameters.it_lim = Int32(clamping: max(1, iterationLimit)) }
         var code = glp_simplex(problem, &parameters)
         if code == GLP_EFAIL || code == GLP_ESING || code == GLP_ECOND || code == GLP_EBADB {
             // A singular or ill-conditioned basis: restart from an advanced basis once.
@@ -376,6 +381,7 @@ public final class GLPKSolver {
         var roundingRows: [Int32] = []
         let saved = parameters.roundingCuts && !bounded.isEmpty ? basis() : nil
         if let saved { roundingRows = addRoundingCuts(restoring: saved) }
+        if parameters.donateWhen != nil && parameters.onDonate != nil { context.recordBounds(problem) }
         let code = glp_intopt(problem, &control)
         let seconds = GLPKSolver.seconds(since: start)
         let status = glp_mip_status(problem)
@@ -492,6 +498,10 @@ private final class CallbackContext {
     /// keeps its count: it gets no more rounds).
     var separatedNode: Int32 = 0
     var separatedRounds = 0
+    /// Every column's bounds at the start of the search (`donate`).
+    var baseLower: [Double] = [], baseUpper: [Double] = []
+    /// Nodes given away (`MIPParameters.onDonate`).
+    var donated = 0
 
     init(parameters: MIPParameters, sense: LinearModel.Sense, columns: Int) {
         self.parameters = parameters
@@ -504,7 +514,9 @@ private final class CallbackContext {
         if reason == GLP_IBRANCH, let tableau {
             chooseBranch(tree, tableau: tableau, candidates: parameters.branchingCandidates.map { max(1, $0) })
         }
-        if reason == GLP_ICUTGEN, let separator = parameters.cutSeparator {
+        if reason == GLP_ICUTGEN, donate(tree) {
+            donated += 1
+        } else if reason == GLP_ICUTGEN, let separator = parameters.cutSeparator {
             addCuts(tree, separator)
         }
         if reason == GLP_IHEUR, !injected, let warmStart {
@@ -552,6 +564,51 @@ private final class CallbackContext {
 }
 
 extension CallbackContext {
+    func recordBounds(_ prob: OpaquePointer) {
+        baseLower = (0..<columns).map { glp_get_col_lb(prob, Int32($0 + 1)) }
+        baseUpper = (0..<columns).map { glp_get_col_ub(prob, Int32($0 + 1)) }
+    }
+
+    /// Gives the current node away when `MIPParameters.donateWhen` asks
+    /// (below the root, its LP optimal): `onDonate` gets its LP bound and
+    /// the column bounds that differ from those at the start, and the node
+    /// is dropped by a row that no solution meets (`x_j ≥ u_j + 1` for a
+    /// column with a finite upper bound `u_j`). GLPK allows the row here
+    /// (`GLP_ICUTGEN`: it belongs to the node's level), solves the node's LP
+    /// again, finds it infeasible and prunes the node, as it prunes an
+    /// infeasible branch. True when the node was given away.
+    func donate(_ tree: OpaquePointer) -> Bool {
+        guard let donateWhen = parameters.donateWhen, let onDonate = parameters.onDonate,
+              baseLower.count == columns, columns > 0,
+              let prob = glp_ios_get_prob(tree), glp_get_status(prob) == GLP_OPT,
+              Int(glp_get_num_cols(prob)) == columns else { return false }
+        let node = glp_ios_curr_node(tree)
+        guard node != 0, glp_ios_node_level(tree, node) >= 1, donateWhen() else { return false }
+        var bounds: [VariableBound] = []
+        var kill: Int32 = 0
+        for j in 0..<columns {
+            let column = Int32(j + 1)
+            let lower = glp_get_col_lb(prob, column), upper = glp_get_col_ub(prob, column)
+            if lower != baseLower[j] || upper != baseUpper[j] {
+                // (GLPK reports a missing bound as ∓DBL_MAX.)
+                bounds.append(VariableBound(variable: j, lower: lower <= -Double.greatestFiniteMagnitude ? -.infinity : lower,
+                                            upper: upper >= Double.greatestFiniteMagnitude ? .infinity : upper))
+            }
+            let type = glp_get_col_type(prob, column)
+            if kill == 0 && (type == GLP_DB || type == GLP_FX) && abs(upper) < 1e9 { kill = column }
+        }
+        guard kill != 0 else { return false }
+        let value = glp_get_obj_val(prob), local = glp_ios_node_bound(tree, node)
+        onDonate(sense == .maximize ? min(value, local) : max(value, local), bounds)
+        let row = glp_add_rows(prob, 1)
+        let index: [Int32] = [0, kill], coefficient: [Double] = [0, 1]
+        glp_set_mat_row(prob, row, 1, index, coefficient)
+        glp_set_row_bnds(prob, row, GLP_LO, glp_get_col_ub(prob, kill) + 1, 0)
+        // The new row is basic: the basis is the old one bordered by an identity.
+        _ = glp_factorize(prob)
+        return true
+    }
+
     /// Adds the cuts of `separator` for the current node's LP, chosen as
     /// GLPK chooses among the cuts offered to its pool (`ios_process_cuts`).
     /// Each is checked first, since GLPK aborts on a bad one: variables of

@@ -109,7 +109,31 @@ public struct MIPParameters: Sendable {
     /// The backend's mixed-integer rounding cuts at the root of the search
     /// (with `integersAreBinary`; GLPK's `glp_mir_gen`, not its `mir_cuts`).
     public var roundingCuts = false
+    /// Polled at each node below the root once its LP is solved and not
+    /// integral: true asks the search to give this node away
+    /// (`onDonate`) instead of searching it, for another search to take up.
+    public var donateWhen: (@Sendable () -> Bool)?
+    /// Receives each node given away: the bound of its LP and the bounds of
+    /// the variables that differ from theirs at the start of the search
+    /// (branching, and the backend's own tightening at the node, valid for
+    /// the node's plans). The search then drops the node; its plans are all
+    /// in the problem with those bounds, and nowhere else in this search (on
+    /// the solving thread, inside the search: record it, do not call the
+    /// solver back).
+    public var onDonate: (@Sendable (_ bound: Double, _ bounds: [VariableBound]) -> Void)?
     public init() {}
+}
+
+/// New bounds of one variable (an index into `LinearModel.variables`).
+public struct VariableBound: Sendable, Equatable {
+    public var variable: Int
+    public var lower: Double
+    public var upper: Double
+    public init(variable: Int, lower: Double, upper: Double) {
+        self.variable = variable
+        self.lower = lower
+        self.upper = upper
+    }
 }
 
 /// A cut `Σ coefficients[k] * x[variables[k]] ≤ upper` over a model's

@@ -143,6 +143,52 @@ struct CompletePoolTests {
         #expect(wholePool > 0)
     }
 
+    /// Long cut names carry a hash of the whole name (`GroupMaster.addCut`):
+    /// FNV-1a, the same in every run (the published 64-bit test vectors).
+    @Test("the hash in long cut names is FNV-1a and stable")
+    func nameHash() {
+        #expect(GroupMaster.nameHash("") == "cbf29ce484222325")
+        #expect(GroupMaster.nameHash("a") == "af63dc4c8601ec8c")
+        #expect(GroupMaster.nameHash("foobar") == "85944171f73967e8")
+    }
+
+    /// A one-thread search that gives its nodes to a spare core from its
+    /// first node on (`BranchAndPrice.PoolSharing`), over every valid group
+    /// of small instances, from no plan or from one just under the optimum
+    /// (each given node's saving floor then sits right below the optimal
+    /// plan): the best plan of all its searches must be optimal, the result
+    /// optimal, and its bound at least the optimum, or a node was lost
+    /// (given away and not searched) or the bounds were put together wrongly.
+    @Test("a search that shares its nodes with a spare core finds the optimum and bounds it")
+    func sharedNodes() throws {
+        var options = SolveOptions()
+        options.timeLimit = 3600  // never reached
+        // Without GLPK's node cuts the searches have more nodes to give.
+        options.nodeCuts = false
+        var given = 0
+        for seed in 1...8 {
+            var (_, engine, optimum, master) = try wholePool(seed: seed, options: options)
+            for start in [0, optimum.totalSaving * (1 - 1e-4)] {
+                let spare = SpareCores()
+                spare.set(available: 1)
+                engine.spareCores = spare
+                let outcome = engine.sharedPoolMIP(master, best: start)
+                given += outcome.given
+                let best = outcome.plans.map { $0.reduce(0) { $0 + $1.saving } }.max() ?? 0
+                let label = "seed \(seed), from \(start), \(outcome.given) nodes given"
+                #expect(outcome.result.termination == .optimal, "\(label): \(outcome.result.termination)")
+                #expect(sameMoney(best, optimum.totalSaving), "\(label): \(best) vs \(optimum.totalSaving)")
+                #expect((outcome.result.bound ?? .infinity) >= optimum.totalSaving - 1e-6 * optimum.totalSaving,
+                        "\(label): bound \(String(describing: outcome.result.bound)) below \(optimum.totalSaving)")
+                // The core is given back.
+                #expect(spare.any, "\(label): the spare core was not released")
+            }
+        }
+        // Not vacuous: nodes were given away (a search with no node below its
+        // root gives none).
+        #expect(given > 0, "no node given away")
+    }
+
     /// The copy that GLPK searches over a complete pool
     /// (`GroupMaster.snapshotWithBasis`) leaves out the retired columns that
     /// are not basic and the cut rows that are slack, and keeps the LP's value
@@ -156,7 +202,7 @@ struct CompletePoolTests {
     }
 
     func leanCopy(seed: Int, dropped: inout Int) throws {
-        let (_, engine, optimum, master) = try wholePool(seed: seed, options: SolveOptions())
+        let (problem, engine, optimum, master) = try wholePool(seed: seed, options: SolveOptions())
         for _ in 0..<4 {
             let lp = master.solveRelaxation(timeLimit: nil)
             try #require(lp.termination == .optimal)
@@ -185,9 +231,27 @@ struct CompletePoolTests {
             #expect(lhs <= Double(cut.rightSide) + 1e-9, "seed \(seed): a dropped cut is violated")
         }
         let copy = GroupMaster(snapshot)
+        let iterations = copy.simplexIterations
         let copyLP = copy.solveRelaxation(timeLimit: nil)
         #expect(abs(copyLP.objective - lp.objective) <= 1e-7 * max(1, abs(lp.objective)),
                 "seed \(seed): LP \(copyLP.objective) vs \(lp.objective)")
+        // The copy starts from the master's basis, which is optimal for it too
+        // (until 2026-12-02 a copy that left out cuts could name its cut rows
+        // differently, and its first LP started from scratch).
+        #expect(GroupMaster(snapshot, withBasis: false).adoptBasis(of: snapshot), "seed \(seed): basis not taken")
+        #expect(copy.simplexIterations == iterations, "seed \(seed): \(copy.simplexIterations - iterations) iterations")
+        // The copy GLPK searches on one thread (`completePoolCopy`): its LP from
+        // scratch, or, when that is cut short, from the master's basis.
+        for limit in [1, 1_000_000] {
+            var options = SolveOptions()
+            options.scratchIterationLimit = limit
+            let (capped, _) = ExactSolver(problem: problem, options: options).makeEngine()
+            let pool = capped.completePoolCopy(snapshot)
+            let poolLP = pool.solveRelaxation(timeLimit: nil)
+            #expect(poolLP.termination == .optimal)
+            #expect(abs(poolLP.objective - lp.objective) <= 1e-7 * max(1, abs(lp.objective)),
+                    "seed \(seed), limit \(limit): LP \(poolLP.objective) vs \(lp.objective)")
+        }
         let parameters = MIPParameters()
         let (result, chosen) = copy.solveMIP(parameters)
         #expect(result.termination == .optimal)

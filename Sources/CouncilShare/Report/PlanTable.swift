@@ -64,7 +64,8 @@ public enum PlanTable {
             let stats = plan.statistics
             lines.append("Time \(fixed(stats.seconds, 2)) s (build \(fixed(stats.buildSeconds, 3)) s, pricing \(fixed(stats.pricingSeconds, 2)) s, LP \(fixed(stats.lpSeconds, 2)) s, MIP \(fixed(stats.mipSeconds, 2)) s); \(stats.columns) columns, \(stats.cuts) cuts, \(stats.pricingRounds) pricing rounds, \(stats.branchNodes) branch-and-price nodes, \(stats.mipNodes) GLPK nodes, \(stats.completedPools) completed pool\(stats.completedPools == 1 ? "" : "s")"
                 + (stats.reservedPools > 0 ? " (\(stats.reservedPools) in a reserve)" : "")
-                + (stats.splitPieces > 0 ? ", \(stats.splitPieces) pieces of a pool on two threads" : ""))
+                + (stats.splitPieces > 0 ? ", \(stats.splitPieces) pieces of a pool on two threads" : "")
+                + (stats.sharedNodes > 0 ? ", \(stats.sharedNodes) nodes shared with a spare core" : ""))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -342,8 +342,8 @@ struct BranchAndPrice {
     /// 40 points with a half, 52 with 0.8 (at `--time-limit 200`: 100 with a
     /// half, 88 with 0.8, but median gaps of the rest 0.0062% and 0.0042%).
     var completePoolMIPShare: Double { 0.8 }
-    /// GLPK over a complete pool of `live` columns is split (`splitPoolMIP`), or
-    /// gives way to a split search, only with at least this many seconds left:
+    /// GLPK over a complete pool of `live` columns is split (`splitPoolMIP`)
+    /// only with at least this many seconds left:
     /// `secondsToSplitSmallPool` for a pool of at most `smallPoolToSplit`
     /// columns, `secondsToSplitLargePool` for a larger one. A piece not reached in time keeps its parent's LP value as its
     /// bound, where one search over the whole pool would have lowered it. In
@@ -355,21 +355,7 @@ struct BranchAndPrice {
     var secondsToSplitSmallPool: Double { 8 }
     var secondsToSplitLargePool: Double { 20 }
     var smallPoolToSplit: Int { 8000 }
-    /// GLPK over a complete pool on one thread gives way to a split search
-    /// (`yieldToSpareCore`) only in its first seconds: the split starts over,
-    /// and a search that has run longer would lose its tree. Generated
-    /// 317 x 4 at `--time-limit 900` (2026-12-02): legal's search, started at
-    /// 31 s, gave way when back office ended at 92.6 s, and the split from
-    /// scratch settled at 203.4 s; going on alone, it settled at 167.9 s and
-    /// 163.4 s (two runs). England at 60 s unchanged (the same 642 GLPK
-    /// nodes and 8 pieces; 32.0 s against 30.0 s).
-    var longestSearchToYield: Double { 30 }
-    /// GLPK over a complete pool gives way to a split search once its best
-    /// plan is this share of the way from the plan the pool was completed
-    /// from to the LP bound: the split then fixes columns by reduced cost
-    /// against the better plan first (on England's fostering and adoption,
-    /// from 25,102 columns to 4,845).
-    var refixShare: Double { 0.25 }
+
 
     /// GLPK's branching in the branch-and-cut over a complete pool:
     /// Driebeek and Tomlin's penalties over the ten most fractional variables
@@ -1031,6 +1017,7 @@ struct BranchAndPrice {
         /// a count of calls for an untimed search).
         @discardableResult
         func runPoolMIP(seconds: Double?, yieldingTo yield: (@Sendable () -> Bool)? = nil,
+                        sharingAfter shareAfter: Double? = nil,
                         progress: (@Sendable (Double?, Double?) -> Void)? = nil) -> MIPResult {
             let saved = master.rules
             master.apply([:])
@@ -1042,7 +1029,8 @@ struct BranchAndPrice {
             // Over a complete pool, GLPK searches a copy without the retired columns and
             // the slack cut rows, unless a group limit is in force (see
             // `GroupMaster.snapshotWithBasis`).
-            let pool = master.isComplete && master.copiesLean ? GroupMaster(master.snapshotWithBasis()) : master
+            let snapshot = master.isComplete && master.copiesLean ? master.snapshotWithBasis() : nil
+            let pool = snapshot.map { completePoolCopy($0) } ?? master
             if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, columns: pool.columns, offered: offered) }
             if let groups = incumbent?.groups, let indices = pool.indices(of: groups) {
                 parameters.warmStart = pool.assignment(selecting: indices)
@@ -1057,11 +1045,29 @@ struct BranchAndPrice {
                 parameters.shouldStop = stop
             }
             parameters.progress = progress
+            // Nodes shared with a core that becomes spare after `shareAfter` seconds
+            // (`PoolSharing`; timed searches only, so that untimed plans stay the same).
+            var sharing: PoolSharing?
+            if let shareAfter, let snapshot, let found = incumbent {
+                sharing = shareNodes(after: shareAfter, snapshot: snapshot, best: found.saving, parameters: &parameters)
+            }
             let watch = Stopwatch()
-            let (result, chosen) = pool.solveMIP(parameters)
+            var (result, chosen) = pool.solveMIP(parameters)
+            var sharedPlans: [[GroupColumn]] = []
+            if let sharing, sharing.started {
+                // The other thread's nodes, and those left when this search ended.
+                let outcome = sharing.finish(own: result)
+                spareCores?.release()
+                result = outcome.result
+                sharedPlans = outcome.plans
+                stats.sharedNodes += outcome.given
+            }
             stats.mipSeconds += watch.seconds
             stats.mipNodes += result.nodes
             stats.nodeCuts += offered.withLock { $0 }
+            for plan in sharedPlans {
+                if let indices = pool.indices(of: plan) { offer(indices.map { pool.columns[$0] }) }
+            }
             // They are plans of this master (GLPK's own, or the checked warm start).
             for found in recorder.solutions {
                 let groups = pool.chosen(in: found).map { pool.columns[$0] }
@@ -1140,26 +1146,6 @@ struct BranchAndPrice {
             report(label + ": merged with the LP's groups", incumbent?.saving, openBound())
         }
         func tolerance() -> Double { options.relativeGap * max(1, abs(incumbent?.saving ?? 0)) }
-        /// For GLPK over a complete pool of `live` columns on one thread: stop once
-        /// a core is spare and enough time is left to split the search
-        /// (`secondsToSplit`), or, once `improved` (GLPK found a plan good enough
-        /// to fix columns by reduced cost again), `secondsToSplitSmallPool`;
-        /// never after `longestSearchToYield` seconds of search.
-        func yieldToSpareCore(live: Int, improved: @escaping @Sendable () -> Bool) -> (@Sendable () -> Bool)? {
-            guard let spare = spareCores, options.timeLimit != nil else { return nil }
-            let clock = self.clock, started = clock.seconds
-            let limit = { [options, deadline, movableDeadline] () -> Double in
-                min(options.timeLimit ?? .infinity, deadline ?? .infinity, movableDeadline?.seconds ?? .infinity)
-            }
-            let needed = secondsToSplit(live), neededAfterImproving = secondsToSplitSmallPool
-            let latest = longestSearchToYield
-            return {
-                let searched = clock.seconds - started
-                guard searched > 0.5, searched < latest, spare.any else { return false }
-                let left = limit() - clock.seconds
-                return left >= needed || (left >= neededAfterImproving && improved())
-            }
-        }
         func openBound() -> Double? {
             guard let top = open.map(\.bound).max() else { return nil }
             return min(top, cap ?? .infinity)
@@ -1198,23 +1184,14 @@ struct BranchAndPrice {
                     master.loadReserve()
                 }
                 if master.reserve.isEmpty {
-                    // On one thread, or on two once a core is spare (`splitPoolMIP`): GLPK
-                    // then stops, and the split search starts over from the pool.
+                    // On two threads when a core is spare (`splitPoolMIP`); otherwise on one,
+                    // whose nodes a core that becomes spare takes up (`PoolSharing`).
                     let share = remaining.map { completePoolMIPShare * $0 }
                     let live = master.liveCount
-                    var split = spareCores != nil && options.timeLimit != nil
+                    let split = spareCores != nil && options.timeLimit != nil
                         && (remaining ?? 0) >= secondsToSplit(live) && spareCores!.claim()
                     if !split {
-                        // GLPK's best plan as it goes, and the plan that makes fixing by reduced
-                        // cost again worth a restart on two threads (a quarter of the way from
-                        // the plan it started from to the LP bound).
-                        let enumerated = incumbent!.saving
-                        let glpkBest = Locked(enumerated)
-                        let top = tightened?.objective ?? rootBound ?? enumerated
-                        let worthRefixing = enumerated + refixShare * max(0, top - enumerated)
-                        let result = runPoolMIP(seconds: share,
-                                                yieldingTo: yieldToSpareCore(live: live, improved: { glpkBest.withLock { $0 } >= worthRefixing }),
-                                                progress: { best, _ in if let best { glpkBest.withLock { $0 = max($0, best) } } })
+                        let result = runPoolMIP(seconds: share, sharingAfter: 0)
                         let best = incumbent!.saving
                         switch result.termination {
                         case .optimal, .infeasible:
@@ -1223,16 +1200,6 @@ struct BranchAndPrice {
                         case .timeLimit, .interrupted:
                             if let bound = result.bound { cap = min(cap ?? .infinity, max(best, bound)) }
                         default: break
-                        }
-                        // GLPK gave way to a spare core (`yieldToSpareCore`).
-                        if result.termination == .interrupted && !stopping() && spareCores?.claim() == true { split = true }
-                        if split, incumbent!.saving > enumerated + tolerance() {
-                            // A better plan than the one the pool was completed from: fewer
-                            // columns can beat it.
-                            let (lp, converged) = completeRelaxation(master, stats: &stats)
-                            if lp.termination == .optimal && converged {
-                                fixByReducedCost(master, lp: lp, incumbent: incumbent!.groups, saving: incumbent!.saving)
-                            }
                         }
                     }
                     if split {
@@ -1243,7 +1210,7 @@ struct BranchAndPrice {
                             // With little time, two pieces (one a thread): more would leave some
                             // unreached, each with its parent's LP value as its bound.
                             let short = (remaining ?? .infinity) < secondsToSplitLargePool
-                            let outcome = splitPoolMIP(master, best: found.saving,
+                                            let outcome = splitPoolMIP(master, best: found.saving,
                                                        seconds: remaining.map { completePoolMIPShare * $0 },
                                                        pieces: short ? 2 : 8)
                             stats.mipSeconds += mipWatch.seconds

@@ -216,7 +216,12 @@ final class GroupMaster {
         return added
     }
 
-    func solveRelaxation(timeLimit: Double?) -> LPResult { solver.solveRelaxation(timeLimit: timeLimit) }
+    func solveRelaxation(timeLimit: Double?, primal: Bool = false, iterationLimit: Int? = nil) -> LPResult {
+        solver.solveRelaxation(timeLimit: timeLimit, primal: primal, iterationLimit: iterationLimit)
+    }
+
+    /// Simplex iterations so far, over every LP of this master.
+    var simplexIterations: Int { solver.simplexIterations }
 
     /// Puts a node's branching decisions in force: columns that break them
     /// are fixed at 0, the others freed.
@@ -309,9 +314,14 @@ final class GroupMaster {
             : "\(cut.councils.count)w\(cut.denominator)"
         var name = "subsetRow\(shape)_\(spec.id)_" + codes
         // GLPK and the LP and MPS formats take 255 bytes of a name: a long cut
-        // (a union, a rank-1 cut over a cluster) gets its number in front, so
-        // that two long cuts over the same first councils keep distinct names.
-        if name.utf8.count > 255 { name = "subsetRow\(shape)n\(cuts[service].count)_\(spec.id)_" + codes }
+        // (a union, a rank-1 cut over a cluster) gets a hash of its whole name
+        // in front, so that two long cuts over the same first councils keep
+        // distinct names, and a copy of the master (`snapshotWithBasis`) names
+        // the cut as the master does, whichever cuts it leaves out (until
+        // 2026-12-02 it was the cut's number, which a lean copy changed: the
+        // copy's names no longer matched, its basis was not set, and its first
+        // LP started from scratch, 130 s for generated 317 x 4's legal).
+        if name.utf8.count > 255 { name = "subsetRow\(shape)h\(GroupMaster.nameHash(name))_\(spec.id)_" + codes }
         let row = solver.addConstraint(name: name, upper: Double(cut.rightSide), terms: terms)
         cuts[service].append((cut, row))
         return true
@@ -324,6 +334,14 @@ final class GroupMaster {
     /// coefficients are at most 1 like those of the council rows: unscaled
     /// (savings up to about £10^8), GLPK's simplex failed on a piece of
     /// England's fostering and adoption (`splitPoolMIP`).
+    /// Sets the bounds of these variables of the model (a node's bounds,
+    /// given away by a search over a copy made from the same snapshot).
+    func setBounds(_ bounds: [VariableBound]) {
+        for bound in bounds {
+            solver.setBounds(of: VariableID(index: bound.variable), lower: bound.lower, upper: bound.upper)
+        }
+    }
+
     func addSavingFloor(_ value: Double) {
         let scale = max(1, columns.reduce(0) { max($0, abs($1.saving)) })
         let terms = columns.indices.map { (VariableID(index: firstGroupVariable + $0), columns[$0].saving / scale) }
@@ -352,6 +370,14 @@ final class GroupMaster {
         var retired: [Bool]? = nil
         /// The master's basis, for a copy with the same rows (names) and columns.
         var basis: (rowNames: [String], statuses: GLPKSolver.Basis)? = nil
+    }
+
+    /// FNV-1a (64 bits) of the name's bytes, in hexadecimal: the same in
+    /// every run and every copy.
+    static func nameHash(_ name: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+        return String(hash, radix: 16)
     }
 
     func snapshot(columns: [GroupColumn]) -> Snapshot {
@@ -396,7 +422,10 @@ final class GroupMaster {
         result.cuts = services.flatMap { service in
             cuts[service].filter { !slack.contains($0.row.index) }.map { (service, $0.cut) }
         }
-        let keptRows = model.constraints.indices.filter { !slack.contains($0) }
+        // In the copy's order: the master's own rows, then the cuts kept, by service.
+        let cutRows = Set(services.flatMap { cuts[$0] }.map(\.row.index))
+        let keptRows = model.constraints.indices.filter { !cutRows.contains($0) }
+            + services.flatMap { service in cuts[service].map(\.row.index).filter { !slack.contains($0) } }
         result.basis = (keptRows.map { model.constraints[$0].name },
                         basis.keeping(rows: keptRows, columns: Array(0..<first) + kept.map { first + $0 }))
         return result
@@ -404,13 +433,22 @@ final class GroupMaster {
 
     /// A master with the rows (council rows with `keep_together`, group limit
     /// and subset-row cuts) and the columns of a snapshot; no branching decisions.
-    convenience init(_ snapshot: Snapshot) {
+    convenience init(_ snapshot: Snapshot, withBasis: Bool = true) {
         self.init(problem: snapshot.problem, services: snapshot.services, groupLimit: snapshot.groupLimit,
                   councils: snapshot.councils)
         add(snapshot.columns)
         for (service, cut) in snapshot.cuts { addCut(service: service, cut) }
         if let retired = snapshot.retired, retired.contains(true) { retire { !retired[$0] } }
-        if let (names, statuses) = snapshot.basis, names == model.constraints.map(\.name) { solver.setBasis(statuses) }
+        if withBasis { adoptBasis(of: snapshot) }
+    }
+
+    /// Starts the next simplex from the snapshot's basis, if it has one and
+    /// this master's rows are the snapshot's (by name). True when it did.
+    @discardableResult
+    func adoptBasis(of snapshot: Snapshot) -> Bool {
+        guard let (names, statuses) = snapshot.basis, names == model.constraints.map(\.name) else { return false }
+        solver.setBasis(statuses)
+        return true
     }
 
     /// Values of the group columns in an LP solution.

@@ -39,6 +39,11 @@ public struct SolveOptions: Sendable {
     /// generated 317 x 4's back office's (306 councils) needs more than
     /// 18 s, so splitting it only multiplied the work.
     public var splitProbeSeconds: Double = 5
+    /// The most simplex iterations for the first LP, from scratch, of the
+    /// copy of a complete pool that GLPK searches on one thread; beyond
+    /// them it starts from the master's basis instead
+    /// (`BranchAndPrice.completePoolCopy`, with the measurements).
+    public var scratchIterationLimit = 30_000
     /// GLPK's calls back after which an untimed search's branch-and-cut over
     /// its root pool stops (a timed one gets 40% of the time left; the
     /// short searches every 1,000 branch-and-price nodes get a fortieth of
@@ -102,6 +107,9 @@ public struct SolveStatistics: Sendable {
     public var reservedPools: Int = 0
     /// Pieces of complete pools solved by GLPK on two threads (`BranchAndPrice.splitPoolMIP`).
     public var splitPieces: Int = 0
+    /// Nodes of GLPK's one-thread searches over complete pools given to a
+    /// core that became spare (`BranchAndPrice.PoolSharing`).
+    public var sharedNodes: Int = 0
     /// Cuts offered to GLPK at the nodes of its searches over pools (`SolveOptions.nodeCuts`).
     public var nodeCuts: Int = 0
     public init() {}
@@ -120,6 +128,7 @@ public struct SolveStatistics: Sendable {
         completedPools += other.completedPools
         reservedPools += other.reservedPools
         splitPieces += other.splitPieces
+        sharedNodes += other.sharedNodes
         nodeCuts += other.nodeCuts
     }
 }
