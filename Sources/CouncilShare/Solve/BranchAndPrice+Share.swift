@@ -102,6 +102,11 @@ extension BranchAndPrice {
         let share = PoolSharing(snapshot: snapshot, best: best, gap: options.relativeGap,
                                 parameters: shared, until: until, clock: clock)
         parameters = share.sharing(parameters, base: [])
+        // The shared cutoff only once another thread searches: alone, GLPK's own
+        // gap test ends the search as proven (a search stopped by the cutoff
+        // counts as unproven, and the plan merges would follow it for nothing).
+        let cutoff = parameters.cutoff
+        parameters.cutoff = { share.started ? cutoff?() : nil }
         let wanted = parameters.donateWhen!
         let start = clock.seconds
         parameters.donateWhen = {
