@@ -226,7 +226,7 @@ extension BranchAndPrice {
         /// search settled its plans, with the largest bound of those that did
         /// not (and of nodes never taken up), at least the best plan; and the
         /// plans the nodes' searches found.
-        func finish(own: MIPResult) -> (result: MIPResult, plans: [[GroupColumn]], nodes: Int, given: Int) {
+        func finish(own: MIPResult) -> (result: MIPResult, plans: [[GroupColumn]], given: Int) {
             work()
             helper.withLock { $0 }?.wait()
             let settledBest = best.withLock { $0 }
@@ -251,7 +251,7 @@ extension BranchAndPrice {
                 }
                 result.bound = max(open.max()!, settledBest)
             }
-            return (result, ended.compactMap(\.outcome.plan), result.nodes, given)
+            return (result, ended.compactMap(\.outcome.plan), given)
         }
     }
 }

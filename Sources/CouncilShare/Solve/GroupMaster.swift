@@ -216,8 +216,8 @@ final class GroupMaster {
         return added
     }
 
-    func solveRelaxation(timeLimit: Double?, primal: Bool = false, iterationLimit: Int? = nil) -> LPResult {
-        solver.solveRelaxation(timeLimit: timeLimit, primal: primal, iterationLimit: iterationLimit)
+    func solveRelaxation(timeLimit: Double?, iterationLimit: Int? = nil) -> LPResult {
+        solver.solveRelaxation(timeLimit: timeLimit, iterationLimit: iterationLimit)
     }
 
     /// Simplex iterations so far, over every LP of this master.
