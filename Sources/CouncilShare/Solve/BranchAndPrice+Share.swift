@@ -85,11 +85,10 @@ final class NodeShare: @unchecked Sendable {
 extension BranchAndPrice {
     /// Sets up `parameters` (of a one-thread search over the complete pool
     /// `snapshot`, time limit and cut separator included) to share its nodes
-    /// with a spare core claimed once it has searched for `after` seconds
-    /// (`PoolSharing`): nil, and `parameters` unchanged, when there is no
+    /// with a core that becomes spare (`PoolSharing`): nil, and `parameters` unchanged, when there is no
     /// time limit (untimed plans must be the same from run to run) or no
     /// spare core to wait for.
-    func shareNodes(after: Double, snapshot: GroupMaster.Snapshot, best: Double,
+    func shareNodes(snapshot: GroupMaster.Snapshot, best: Double,
                     parameters: inout MIPParameters) -> PoolSharing? {
         guard let spare = spareCores, options.timeLimit != nil else { return nil }
         var shared = parameters
@@ -108,10 +107,9 @@ extension BranchAndPrice {
         let cutoff = parameters.cutoff
         parameters.cutoff = { share.started ? cutoff?() : nil }
         let wanted = parameters.donateWhen!
-        let start = clock.seconds
         parameters.donateWhen = {
             if share.started { return wanted() }
-            guard clock.seconds - start >= after, (until ?? .infinity) - clock.seconds > 1, spare.claim() else { return false }
+            guard (until ?? .infinity) - clock.seconds > 1, spare.claim() else { return false }
             share.startHelper()
             return false
         }
@@ -190,8 +188,8 @@ extension BranchAndPrice {
         /// cutoff, the best plans reported, and `donate` for `base`.
         func sharing(_ parameters: MIPParameters, base: [VariableBound]) -> MIPParameters {
             var parameters = parameters
-            let best = self.best, gap = self.gap, nodes = self.nodes
-            parameters.cutoff = { best.withLock { $0 + gap * max(1, abs($0)) } }
+            let best = self.best, nodes = self.nodes
+            parameters.cutoff = { [self] in cutoff }
             let progress = parameters.progress
             parameters.progress = { incumbent, bound in
                 if let incumbent { best.withLock { $0 = max($0, incumbent) } }
@@ -297,7 +295,7 @@ extension BranchAndPrice {
             parameters.cutSeparator = nodeCutSeparator(master, columns: pool.columns, offered: Locked(0))
         }
         parameters.shouldStop = options.shouldStop
-        guard let sharing = shareNodes(after: 0, snapshot: snapshot, best: best, parameters: &parameters) else {
+        guard let sharing = shareNodes(snapshot: snapshot, best: best, parameters: &parameters) else {
             let (result, chosen) = pool.solveMIP(parameters)
             return (result, result.solution == nil ? [] : [chosen.map { pool.columns[$0] }], 0)
         }

@@ -1017,7 +1017,7 @@ struct BranchAndPrice {
         /// a count of calls for an untimed search).
         @discardableResult
         func runPoolMIP(seconds: Double?, yieldingTo yield: (@Sendable () -> Bool)? = nil,
-                        sharingAfter shareAfter: Double? = nil,
+                        sharingNodes: Bool = false,
                         progress: (@Sendable (Double?, Double?) -> Void)? = nil) -> MIPResult {
             let saved = master.rules
             master.apply([:])
@@ -1045,11 +1045,11 @@ struct BranchAndPrice {
                 parameters.shouldStop = stop
             }
             parameters.progress = progress
-            // Nodes shared with a core that becomes spare after `shareAfter` seconds
+            // Nodes shared with a core that becomes spare
             // (`PoolSharing`; timed searches only, so that untimed plans stay the same).
             var sharing: PoolSharing?
-            if let shareAfter, let snapshot, let found = incumbent {
-                sharing = shareNodes(after: shareAfter, snapshot: snapshot, best: found.saving, parameters: &parameters)
+            if sharingNodes, let snapshot, let found = incumbent {
+                sharing = shareNodes(snapshot: snapshot, best: found.saving, parameters: &parameters)
             }
             let watch = Stopwatch()
             var (result, chosen) = pool.solveMIP(parameters)
@@ -1191,7 +1191,7 @@ struct BranchAndPrice {
                     let split = spareCores != nil && options.timeLimit != nil
                         && (remaining ?? 0) >= secondsToSplit(live) && spareCores!.claim()
                     if !split {
-                        let result = runPoolMIP(seconds: share, sharingAfter: 0)
+                        let result = runPoolMIP(seconds: share, sharingNodes: true)
                         let best = incumbent!.saving
                         switch result.termination {
                         case .optimal, .infeasible:
