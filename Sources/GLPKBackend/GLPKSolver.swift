@@ -553,6 +553,14 @@ private final class CallbackContext {
             glp_ios_terminate(tree)
             return
         }
+        if let stopAtGap = parameters.stopAtGap, let bound = bestBound {
+            let prob = glp_ios_get_prob(tree)
+            let status = glp_mip_status(prob)
+            if (status == GLP_FEAS || status == GLP_OPT) && stopAtGap(glp_mip_obj_val(prob), bound) {
+                glp_ios_terminate(tree)
+                return
+            }
+        }
         if let progress = parameters.progress, ContinuousClock.now - lastReport > .milliseconds(500) {
             lastReport = ContinuousClock.now
             let prob = glp_ios_get_prob(tree)

@@ -89,6 +89,11 @@ public struct MIPParameters: Sendable {
     /// minimising). For a search over part of a problem whose best plan so
     /// far lies in another part.
     public var cutoff: (@Sendable () -> Double?)?
+    /// Polled at each of the backend's calls back once the search has an
+    /// incumbent, with its objective and the best bound: true stops the
+    /// search, as `.interrupted` with that bound (say, once the gap left is
+    /// small against a gap known from elsewhere).
+    public var stopAtGap: (@Sendable (_ incumbent: Double, _ bound: Double) -> Bool)?
     /// Called at each node of the search once its LP is solved and not
     /// integral, with the LP's value of every variable, how many times it
     /// was called at this node before (the cuts it returned were added and

@@ -397,11 +397,24 @@ struct BranchAndPrice {
 
     /// At most this many seconds for each of the two merges over a complete
     /// pool (`relaxationMergeShare`, `eliteMergeShare`): their shares'
-    /// value at a limit of 200 s, so that shorter solves are unchanged. At
+    /// value at a limit of 60 s, so that shorter solves are unchanged. At
     /// `--time-limit 900`, generated 317 x 4's legal and back office ran
     /// their merges for 38 s and 44 s on the path to the proof, and found
-    /// nothing. Untimed solves have no cap, as they have no share.
-    var mergeSecondsCap: Double { 10 }
+    /// nothing; with a cap of 10 s (until 2026-12-03), 10 s and 7 s, still
+    /// for nothing, and the proof came at 61.5-63.2 s; with 3 s, at
+    /// 57.6-57.7 s. Untimed solves have no cap, as they have no share.
+    var mergeSecondsCap: Double { 3 }
+
+    /// The root pool's MIP stops once its own gap (its bound less its
+    /// incumbent) is at most this share of the root's gap (the root bound
+    /// less that incumbent): a better plan of the pool could then narrow the
+    /// root's gap, and so the complete pool, by no more than this share.
+    /// Generated 317 x 4 at `--time-limit 900`: back office's root pool MIP
+    /// found its last plan at 13.7 s and then proved it until 21.9 s; with
+    /// the stop, it ended at 11 s (and the merges, pointless after such a
+    /// MIP as after a proven one, were skipped): 61.5 and 63.2 s to the
+    /// proof against 66.5 and 68.2 s without it.
+    var rootPoolGapShare: Double { 0.2 }
 
     /// Completes the pool with every column that a plan better than the
     /// incumbent can use, and retires all others; nil (pool unchanged) when
@@ -1017,7 +1030,7 @@ struct BranchAndPrice {
         /// a count of calls for an untimed search).
         @discardableResult
         func runPoolMIP(seconds: Double?, yieldingTo yield: (@Sendable () -> Bool)? = nil,
-                        sharingNodes: Bool = false,
+                        sharingNodes: Bool = false, stopAtGap: (@Sendable (Double, Double) -> Bool)? = nil,
                         progress: (@Sendable (Double?, Double?) -> Void)? = nil) -> MIPResult {
             let saved = master.rules
             master.apply([:])
@@ -1045,6 +1058,7 @@ struct BranchAndPrice {
                 parameters.shouldStop = stop
             }
             parameters.progress = progress
+            parameters.stopAtGap = stopAtGap
             // Nodes shared with a core that becomes spare
             // (`PoolSharing`; timed searches only, so that untimed plans stay the same).
             var sharing: PoolSharing?
@@ -1074,8 +1088,13 @@ struct BranchAndPrice {
                 remember(groups, saving: groups.reduce(0) { $0 + $1.saving })
             }
             if result.solution != nil { offer(chosen.map { pool.columns[$0] }) }
-            // An optimal pool MIP's plan is the pool's best (within the gap): nothing to improve.
-            let improve = result.solution != nil && result.termination != .optimal
+            // An optimal pool MIP's plan is the pool's best (within the gap), as is, nearly,
+            // that of one stopped at `stopAtGap`: nothing to improve.
+            var nearlyBest = false
+            if let stopAtGap, result.termination == .interrupted, let value = result.objective, let bound = result.bound {
+                nearlyBest = stopAtGap(value, bound)
+            }
+            let improve = result.solution != nil && result.termination != .optimal && !nearlyBest
             if improve { merge() }  // while the decisions are lifted
             master.apply(saved)
             if improve { exchange() }
@@ -1107,12 +1126,17 @@ struct BranchAndPrice {
         /// `runPoolMIP` for `seconds(time left)` in a timed search; in an untimed
         /// one, until GLPK has called back `calls` times, so that the plan is
         /// the same from run to run (`SolveOptions.rootPoolCallLimit`).
-        func runPoolMIPBriefly(seconds: (Double) -> Double, calls: Int) {
+        func runPoolMIPBriefly(seconds: (Double) -> Double, calls: Int, against bound: Double? = nil) {
+            var stopAtGap: (@Sendable (Double, Double) -> Bool)?
+            if let bound {
+                let share = rootPoolGapShare
+                stopAtGap = { incumbent, poolBound in poolBound - incumbent <= share * (bound - incumbent) }
+            }
             if let left = remaining {
-                runPoolMIP(seconds: seconds(left))
+                runPoolMIP(seconds: seconds(left), stopAtGap: stopAtGap)
             } else {
                 let counter = CallCounter(limit: max(1, calls))
-                runPoolMIP(seconds: nil, yieldingTo: { counter.exceeded() })
+                runPoolMIP(seconds: nil, yieldingTo: { counter.exceeded() }, stopAtGap: stopAtGap)
             }
         }
         /// Improves the incumbent by exchanges over the pool (`improveByExchange`),
@@ -1311,7 +1335,7 @@ struct BranchAndPrice {
                     // so it gets 40% of this search's time (England at 60 s: a quarter
                     // 0.113%, 40% 0.068%, half 0.069%, 60% 0.089%); untimed, a count
                     // of GLPK's calls back (`SolveOptions.rootPoolCallLimit`).
-                    runPoolMIPBriefly(seconds: { max(2, 0.4 * $0) }, calls: options.rootPoolCallLimit)
+                    runPoolMIPBriefly(seconds: { max(2, 0.4 * $0) }, calls: options.rootPoolCallLimit, against: rootBound)
                     report(label + ": root", incumbent?.saving, rootBound)
                     if let found = incumbent, let rootBound, rootBound > found.saving + tolerance(), !stopping(),
                        options.enumerationLimit > 0, remaining.map({ $0 >= minimumSecondsToComplete }) ?? true, let kept = enumerateImproving(master, lp: lp, incumbent: found.groups, saving: found.saving,
