@@ -189,6 +189,49 @@ struct CompletePoolTests {
         #expect(given > 0, "no node given away")
     }
 
+    /// Under a group limit (the frontier's and min_groups' solves) the copy
+    /// is lean as well (since 2026-12-03): it keeps the limit's row, leaves
+    /// out retired columns and slack cuts, starts from the master's basis,
+    /// and has the master's LP value and MIP optimum.
+    @Test("GLPK's copy of a group-limited pool: lean, the limit kept, the same LP and optimum")
+    func leanCopyUnderGroupLimit() throws {
+        var dropped = 0, columnsLeft = 0
+        for seed in 1...4 {
+            let (problem, engine, optimum, whole) = try wholePool(seed: seed, options: SolveOptions())
+            let limit = max(1, optimum.groups.count - 1)
+            let master = GroupMaster(problem: problem, services: [0], groupLimit: limit)
+            master.add(whole.columns)
+            for _ in 0..<4 {
+                let lp = master.solveRelaxation(timeLimit: nil)
+                try #require(lp.termination == .optimal)
+                if engine.separateSubsetRowCuts(master, lp: lp, larger: true, unions: true) == 0 { break }
+            }
+            master.retire { $0 % 3 != 0 }
+            let lp = master.solveRelaxation(timeLimit: nil)
+            try #require(lp.termination == .optimal)
+            let snapshot = master.snapshotWithBasis()
+            #expect(snapshot.groupLimit == limit, "seed \(seed)")
+            columnsLeft += master.columns.count - snapshot.columns.count
+            dropped += master.cuts[0].count - snapshot.cuts.count
+            #expect(GroupMaster(snapshot, withBasis: false).adoptBasis(of: snapshot), "seed \(seed): basis not taken")
+            let copy = GroupMaster(snapshot)
+            let copyLP = copy.solveRelaxation(timeLimit: nil)
+            #expect(abs(copyLP.objective - lp.objective) <= 1e-7 * max(1, abs(lp.objective)),
+                    "seed \(seed): LP \(copyLP.objective) vs \(lp.objective)")
+            var parameters = MIPParameters()
+            parameters.relativeGap = 0
+            let (own, ownChosen) = master.solveMIP(parameters)
+            let (copied, copyChosen) = copy.solveMIP(parameters)
+            #expect(own.termination == .optimal && copied.termination == .optimal, "seed \(seed)")
+            #expect(copyChosen.count <= limit && ownChosen.count <= limit, "seed \(seed): over the limit")
+            #expect(sameMoney(copyChosen.reduce(0) { $0 + copy.columns[$1].saving },
+                              ownChosen.reduce(0) { $0 + master.columns[$1].saving }), "seed \(seed)")
+        }
+        // Not vacuous: columns and cuts were left out.
+        #expect(columnsLeft > 0)
+        #expect(dropped > 0)
+    }
+
     /// The copy that GLPK searches over a complete pool
     /// (`GroupMaster.snapshotWithBasis`) leaves out the retired columns that
     /// are not basic and the cut rows that are slack, and keeps the LP's value

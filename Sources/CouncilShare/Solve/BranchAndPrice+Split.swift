@@ -147,7 +147,7 @@ extension BranchAndPrice {
         let queue = (parts + kept).sorted { $0.bound > $1.bound }
         // The pool's own LP again (the last one solved had a piece's decisions): the
         // copy keeps the cuts that are tight in it, and starts from its basis.
-        if master.copiesLean { _ = master.solveRelaxation(timeLimit: remaining) }
+        _ = master.solveRelaxation(timeLimit: remaining)
         let snapshot = master.snapshotWithBasis()
         let until = clock.seconds + (seconds.map { min($0, remaining ?? $0) } ?? remaining ?? .infinity)
         let clock = self.clock

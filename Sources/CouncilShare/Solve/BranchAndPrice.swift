@@ -1040,9 +1040,8 @@ struct BranchAndPrice {
             if master.isComplete { parameters.branchingCandidates = branchingCandidates }
             let offered = Locked(0)
             // Over a complete pool, GLPK searches a copy without the retired columns and
-            // the slack cut rows, unless a group limit is in force (see
-            // `GroupMaster.snapshotWithBasis`).
-            let snapshot = master.isComplete && master.copiesLean ? master.snapshotWithBasis() : nil
+            // the slack cut rows (see `GroupMaster.snapshotWithBasis`).
+            let snapshot = master.isComplete ? master.snapshotWithBasis() : nil
             let pool = snapshot.map { completePoolCopy($0) } ?? master
             if options.nodeCuts { parameters.cutSeparator = nodeCutSeparator(master, columns: pool.columns, offered: offered) }
             if let groups = incumbent?.groups, let indices = pool.indices(of: groups) {

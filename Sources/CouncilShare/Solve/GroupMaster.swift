@@ -385,10 +385,6 @@ final class GroupMaster {
                  cuts: services.flatMap { service in cuts[service].map { (service, $0.cut) } })
     }
 
-    /// Whether `snapshotWithBasis` leaves out the retired columns and slack
-    /// cut rows: not under a group limit (see there).
-    var copiesLean: Bool { groupLimit == nil }
-
     /// A snapshot of the master with its current basis, for GLPK's
     /// branch-and-cut over a complete pool (so that the copy's first simplex
     /// starts where this master's last one ended). It leaves out
@@ -407,18 +403,19 @@ final class GroupMaster {
     /// copy for GLPK"): with the optimal plan given, that pool's search
     /// proved it in about 30 s instead of 194 s.
     ///
-    /// With a group limit (the frontier's and `min_groups`' solves) the copy
-    /// keeps every column and cut, as before: England's frontier at
-    /// `--time-limit 200` proved 126 of 168 points with the lean copy there
-    /// and 143 without (one run each, 2026-12-02 08:29-08:51).
+    /// With a group limit (the frontier's and `min_groups`' solves) too:
+    /// England's frontier at `--time-limit 200` proved 161 and 159 of 168
+    /// points with the lean copy there, 156 and 154 with the full copy
+    /// (2026-12-03, alternating). The full copy had measured better (143
+    /// against 126, 2026-12-02) while long cut names kept the lean copy
+    /// from taking the master's basis (`nameHash`).
     func snapshotWithBasis() -> Snapshot {
         let basis = solver.basis()
         let first = firstGroupVariable
-        let lean = copiesLean
-        let kept = columns.indices.filter { !lean || !retired[$0] || basis.isBasic(column: first + $0) }
+        let kept = columns.indices.filter { !retired[$0] || basis.isBasic(column: first + $0) }
         var result = snapshot(columns: kept.map { columns[$0] })
         result.retired = kept.map { retired[$0] }
-        let slack = Set(services.flatMap { cuts[$0] }.map(\.row.index).filter { lean && basis.isBasic(row: $0) })
+        let slack = Set(services.flatMap { cuts[$0] }.map(\.row.index).filter { basis.isBasic(row: $0) })
         result.cuts = services.flatMap { service in
             cuts[service].filter { !slack.contains($0.row.index) }.map { (service, $0.cut) }
         }
