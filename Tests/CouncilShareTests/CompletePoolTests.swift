@@ -284,16 +284,17 @@ struct CompletePoolTests {
         #expect(GroupMaster(snapshot, withBasis: false).adoptBasis(of: snapshot), "seed \(seed): basis not taken")
         #expect(copy.simplexIterations == iterations, "seed \(seed): \(copy.simplexIterations - iterations) iterations")
         // The copy GLPK searches on one thread (`completePoolCopy`): its LP from
-        // scratch, or, when that is cut short, from the master's basis.
-        for limit in [1, 1_000_000] {
+        // scratch, or, when that is cut short (by its iterations, or by its share of
+        // a timed search's seconds), from the master's basis.
+        for (limit, seconds) in [(1, nil), (1_000_000, nil), (1_000_000, 0.0)] as [(Int, Double?)] {
             var options = SolveOptions()
             options.scratchIterationLimit = limit
             let (capped, _) = ExactSolver(problem: problem, options: options).makeEngine()
-            let pool = capped.completePoolCopy(snapshot)
+            let pool = capped.completePoolCopy(snapshot, seconds: seconds)
             let poolLP = pool.solveRelaxation(timeLimit: nil)
             #expect(poolLP.termination == .optimal)
             #expect(abs(poolLP.objective - lp.objective) <= 1e-7 * max(1, abs(lp.objective)),
-                    "seed \(seed), limit \(limit): LP \(poolLP.objective) vs \(lp.objective)")
+                    "seed \(seed), limit \(limit), \(String(describing: seconds)) s: LP \(poolLP.objective) vs \(lp.objective)")
         }
         let parameters = MIPParameters()
         let (result, chosen) = copy.solveMIP(parameters)
