@@ -189,6 +189,16 @@ struct CompletePoolTests {
         #expect(given > 0, "no node given away")
     }
 
+    /// Up to four rounds of subset-row cuts over `master`'s LP, as a complete
+    /// pool gets them, so that a copy has cuts to keep or leave out.
+    func addCutRounds(_ master: GroupMaster, _ engine: BranchAndPrice) throws {
+        for _ in 0..<4 {
+            let lp = master.solveRelaxation(timeLimit: nil)
+            try #require(lp.termination == .optimal)
+            if engine.separateSubsetRowCuts(master, lp: lp, larger: true, unions: true) == 0 { break }
+        }
+    }
+
     /// Under a group limit (the frontier's and min_groups' solves) the copy
     /// is lean as well (since 2026-12-03): it keeps the limit's row, leaves
     /// out retired columns and slack cuts, starts from the master's basis,
@@ -201,11 +211,7 @@ struct CompletePoolTests {
             let limit = max(1, optimum.groups.count - 1)
             let master = GroupMaster(problem: problem, services: [0], groupLimit: limit)
             master.add(whole.columns)
-            for _ in 0..<4 {
-                let lp = master.solveRelaxation(timeLimit: nil)
-                try #require(lp.termination == .optimal)
-                if engine.separateSubsetRowCuts(master, lp: lp, larger: true, unions: true) == 0 { break }
-            }
+            try addCutRounds(master, engine)
             master.retire { $0 % 3 != 0 }
             let lp = master.solveRelaxation(timeLimit: nil)
             try #require(lp.termination == .optimal)
@@ -246,11 +252,7 @@ struct CompletePoolTests {
 
     func leanCopy(seed: Int, dropped: inout Int) throws {
         let (problem, engine, optimum, master) = try wholePool(seed: seed, options: SolveOptions())
-        for _ in 0..<4 {
-            let lp = master.solveRelaxation(timeLimit: nil)
-            try #require(lp.termination == .optimal)
-            if engine.separateSubsetRowCuts(master, lp: lp, larger: true, unions: true) == 0 { break }
-        }
+        try addCutRounds(master, engine)
         // Retire every second column outside the optimal plan (a stand-in for
         // fixing by reduced cost: none of them is in a better plan).
         let best = Set(optimum.groups)
